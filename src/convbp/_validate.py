@@ -1,0 +1,124 @@
+"""Argument checks shared by every kernel.
+
+Each check either returns a clean value or raises a ValueError/TypeError that names
+the argument and says what was expected, so that a reader's mistake never turns into
+a NumPy broadcasting error from deep inside a kernel, or worse, a silently wrong answer.
+"""
+
+from __future__ import annotations
+
+import numbers
+import operator
+
+import numpy as np
+
+
+def _is_int(value) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True
+
+
+def pair(value, name: str, *, minimum: int = 1) -> tuple[int, int]:
+    """An int or a pair of ints, each at least `minimum`, as a (rows, columns) pair."""
+    if _is_int(value):
+        items = (value, value)
+    elif isinstance(value, (tuple, list, np.ndarray)):
+        items = tuple(np.asarray(value).ravel().tolist()) if isinstance(value, np.ndarray) else tuple(value)
+        if len(items) != 2:
+            raise ValueError(f"{name} must be an int or a pair (rows, columns); got {len(items)} values: {value!r}")
+        if not all(_is_int(v) for v in items):
+            raise TypeError(f"{name} must hold integers; got {value!r}")
+    else:
+        raise TypeError(f"{name} must be an int or a pair of ints (rows, columns); got {type(value).__name__} {value!r}")
+    items = tuple(operator.index(v) for v in items)
+    for v in items:
+        if v < minimum:
+            what = "positive" if minimum == 1 else "non-negative" if minimum == 0 else f">= {minimum}"
+            raise ValueError(f"{name} must be {what}; got {value!r}")
+    return items  # type: ignore[return-value]
+
+
+def _is_symbolic_entry(x) -> bool:
+    # sympy objects carry free_symbols; checking the attribute avoids importing sympy here.
+    return isinstance(x, numbers.Number) or hasattr(x, "free_symbols")
+
+
+def array(x, name: str) -> np.ndarray:
+    """`x` as an ndarray of float32, float64 or sympy objects.
+
+    Integers and booleans become float64 (an integer convolution would silently
+    truncate gradients); float16 becomes float32; anything non-numeric is a TypeError.
+    """
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be an array of numbers; could not convert it ({exc})") from None
+    kind = arr.dtype.kind
+    if kind in "biu":
+        return arr.astype(np.float64)
+    if kind == "f":
+        return arr if arr.dtype in (np.float32, np.float64) else arr.astype(np.float32 if arr.dtype.itemsize < 4 else np.float64)
+    if kind == "O":
+        bad = [e for e in arr.ravel() if not _is_symbolic_entry(e)]
+        if bad:
+            raise TypeError(f"{name} must hold numbers or sympy expressions; found {type(bad[0]).__name__} {bad[0]!r}")
+        return arr
+    raise TypeError(f"{name} must be a real numeric array (or an object array of sympy expressions); got dtype {arr.dtype}")
+
+
+def common_dtype(*arrays: np.ndarray) -> np.dtype:
+    """float32 only when every float input is float32; object when any input is symbolic."""
+    return np.result_type(*arrays)
+
+
+def as_nchw(x: np.ndarray, name: str, layout: str = "(N, C, H, W)") -> tuple[np.ndarray, bool]:
+    """Return `x` as a 4-D array and whether it came in as a 2-D single-channel grid."""
+    if x.ndim == 2:
+        return x[None, None], True
+    if x.ndim == 4:
+        return x, False
+    raise ValueError(f"{name} must be 2-D (H, W) or 4-D {layout}; got {x.ndim}-D with shape {x.shape}")
+
+
+def same_mode(name_a: str, twod_a: bool, name_b: str, twod_b: bool) -> None:
+    if twod_a != twod_b:
+        raise ValueError(
+            f"{name_a} and {name_b} must both be 2-D (the lecture's single-channel case) or both 4-D; "
+            f"got {name_a} {'2-D' if twod_a else '4-D'} and {name_b} {'2-D' if twod_b else '4-D'}"
+        )
+
+
+def shape(value, name: str, ndim: int) -> tuple[int, ...]:
+    """A shape tuple of `ndim` positive ints."""
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise TypeError(f"{name} must be a tuple of {ndim} ints; got {value!r}") from None
+    if len(items) != ndim or not all(_is_int(v) for v in items):
+        raise ValueError(f"{name} must be a tuple of {ndim} ints; got {value!r}")
+    items = tuple(operator.index(v) for v in items)
+    if any(v < 1 for v in items):
+        raise ValueError(f"{name} must hold positive sizes; got {value!r}")
+    return items
+
+
+def output_size(n: int, k: int, stride: int, pad: int, axis: str, what: str = "kernel") -> int:
+    """floor((n + 2·pad − k) / stride) + 1, or a ValueError if the window does not fit."""
+    if k > n + 2 * pad:
+        raise ValueError(
+            f"the {what} ({k} {axis}) is larger than the padded input ({n} + 2·{pad} = {n + 2 * pad} {axis})"
+        )
+    return (n + 2 * pad - k) // stride + 1
+
+
+def delta_shape(d4: np.ndarray, twod: bool, expected4: tuple[int, ...], what: str) -> None:
+    """δ must have exactly the shape the forward pass produces; report it in the caller's 2-D or 4-D terms."""
+    expected4 = tuple(expected4)
+    if d4.shape != expected4:
+        want, got = (expected4[2:], d4.shape[2:]) if twod else (expected4, d4.shape)
+        raise ValueError(f"delta must have shape {want} ({what}); got {got}")

@@ -1,0 +1,153 @@
+"""Convolution (cross-correlation) forward, and its three gradients.
+
+The lecture's forward formula (1-based indices, stride s, one sample):
+
+    z_{k,u,v} = Σ_c Σ_p Σ_q w_{k,c,p,q} · a_pad_{c, s(u−1)+p, s(v−1)+q} + b_k
+
+Shapes: a (N, C, H, W), w (K, C, kh, kw), b (K,), z and δ = ∂J/∂z (N, K, Ho, Wo)
+with Ho = ⌊(H + 2·padding − kh) / stride⌋ + 1. 2-D `a` (H, W) with 2-D `w` (kh, kw)
+is the lecture's single-channel case and gives 2-D results.
+
+All four functions are one matrix product each: the input is cut into columns
+(one column per output pixel, one row per (c, p, q)), so the same code runs on
+float32, float64 and NumPy object arrays of sympy symbols.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate as V
+from ._windows import crop_hw, offsets, pad_hw, zeros
+
+
+def _geometry(a_hw, k_hw, stride, padding):
+    sh, sw = V.pair(stride, "stride")
+    ph, pw = V.pair(padding, "padding", minimum=0)
+    ho = V.output_size(a_hw[0], k_hw[0], sh, ph, "rows")
+    wo = V.output_size(a_hw[1], k_hw[1], sw, pw, "columns")
+    return (sh, sw), (ph, pw), (ho, wo)
+
+
+def _columns(a: np.ndarray, kh: int, kw: int, stride, padding, out_hw) -> np.ndarray:
+    """im2col: cols[(c, p, q), (n, i, j)] = a_pad[n, c, s·i + p, s·j + q].
+
+    Built channel-major, so every copy below moves contiguous rows of pixels.
+    """
+    n, c = a.shape[:2]
+    a_pad = pad_hw(a, padding).transpose(1, 0, 2, 3)  # (C, N, Hp, Wp), a view
+    cols = np.empty((c, kh, kw, n) + tuple(out_hw), dtype=a.dtype)
+    for p, q, window in offsets(kh, kw, stride, out_hw):
+        cols[:, p, q] = a_pad[(slice(None), slice(None)) + window]
+    return cols.reshape(c * kh * kw, -1)
+
+
+def _delta_rows(delta: np.ndarray) -> np.ndarray:
+    """δ (N, K, Ho, Wo) as a (K, N·Ho·Wo) matrix, matching the columns' order."""
+    return delta.transpose(1, 0, 2, 3).reshape(delta.shape[1], -1)
+
+
+def conv2d(a, w, b=None, *, stride=1, padding=0):
+    """z = a ⋆ w + b: the forward pass of a convolution layer (cross-correlation).
+
+    z[n, k, u, v] = Σ_{c,p,q} w[k, c, p, q] · a_pad[n, c, s·u + p, s·v + q] + b[k]
+
+    a: (N, C, H, W) or (H, W); w: (K, C, kh, kw) or (kh, kw); b: (K,) or None
+    (a scalar or shape (1,) in the 2-D case). Returns z of shape (N, K, Ho, Wo), or (Ho, Wo).
+    """
+    a = V.array(a, "a")
+    w = V.array(w, "w")
+    a4, a2d = V.as_nchw(a, "a")
+    w4, w2d = V.as_nchw(w, "w", "(K, C, kh, kw)")
+    V.same_mode("a", a2d, "w", w2d)
+    n, c, h, wd = a4.shape
+    k, cw, kh, kw = w4.shape
+    if cw != c:
+        raise ValueError(f"w has {cw} input channel(s) (shape {w4.shape}) but a has {c} (shape {a4.shape}): they must match")
+    stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
+    dtype = V.common_dtype(a4, w4)
+    if b is not None:
+        b = V.array(b, "b")
+        if b.ndim == 0:
+            b = b.reshape(1)
+        if b.shape != (k,):
+            raise ValueError(f"b must have shape ({k},), one bias per kernel; got {b.shape}")
+        dtype = V.common_dtype(a4, w4, b)
+    a4, w4 = a4.astype(dtype, copy=False), w4.astype(dtype, copy=False)
+    z = w4.reshape(k, -1) @ _columns(a4, kh, kw, stride, padding, out_hw)
+    z = z.reshape((k, n) + out_hw).transpose(1, 0, 2, 3)
+    if b is not None:
+        z = z + b.astype(dtype, copy=False)[None, :, None, None]
+    z = np.ascontiguousarray(z)
+    return z[0, 0] if a2d else z
+
+
+def conv2d_backward_input(delta, w, input_shape, *, stride=1, padding=0):
+    """∂J/∂a = Σ_{k,p,q} w[k, c, p, q] · δ[n, k, u, v] scattered to a[n, c, s·u + p − pad, s·v + q − pad].
+
+    This is the residual passed to the layer before (still to be multiplied by σ′(z^(l−1))).
+    It equals the lecture's recipe (rotate w by 180°, dilate and zero-pad δ, correlate),
+    see `convbp.blocks.residual_before_conv`; here it is one matrix product Wᵀ·δ
+    followed by adding each offset's slice back (col2im).
+
+    delta: (N, K, Ho, Wo) or (Ho, Wo); w: (K, C, kh, kw) or (kh, kw);
+    input_shape: (N, C, H, W) or (H, W). Returns an array of shape input_shape.
+    Input pixels no window reaches get zero.
+    """
+    delta = V.array(delta, "delta")
+    w = V.array(w, "w")
+    d4, d2d = V.as_nchw(delta, "delta", "(N, K, Ho, Wo)")
+    w4, w2d = V.as_nchw(w, "w", "(K, C, kh, kw)")
+    V.same_mode("delta", d2d, "w", w2d)
+    shp = V.shape(input_shape, "input_shape", 2 if d2d else 4)
+    n, c, h, wd = (1, 1) + shp if d2d else shp
+    k, cw, kh, kw = w4.shape
+    if cw != c:
+        raise ValueError(f"w has {cw} input channel(s) but input_shape {tuple(input_shape)} has {c}: they must match")
+    stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
+    V.delta_shape(d4, d2d, (n, k) + out_hw, "the shape conv2d produces for input_shape and w")
+    dtype = V.common_dtype(d4, w4)
+    d4, w4 = d4.astype(dtype, copy=False), w4.astype(dtype, copy=False)
+    dcols = (w4.reshape(k, -1).T @ _delta_rows(d4)).reshape((c, kh, kw, n) + out_hw)
+    hp, wp = h + 2 * padding[0], wd + 2 * padding[1]
+    grad = zeros((c, n, hp, wp), dtype)
+    for p, q, window in offsets(kh, kw, stride, out_hw):
+        grad[(slice(None), slice(None)) + window] += dcols[:, p, q]
+    grad = np.ascontiguousarray(crop_hw(grad, padding, (h, wd)).transpose(1, 0, 2, 3))
+    return grad[0, 0] if d2d else grad
+
+
+def conv2d_backward_weight(delta, a, kernel_shape, *, stride=1, padding=0):
+    """∂J/∂w[k, c, p, q] = Σ_{n,u,v} δ[n, k, u, v] · a_pad[n, c, s·u + p, s·v + q].
+
+    The lecture's rule: correlate the previous layer's output a^(l−1) with the residual δ^(l).
+    delta: (N, K, Ho, Wo) or (Ho, Wo); a: (N, C, H, W) or (H, W);
+    kernel_shape: (K, C, kh, kw) or (kh, kw). Returns an array of shape kernel_shape.
+    """
+    delta = V.array(delta, "delta")
+    a = V.array(a, "a")
+    d4, d2d = V.as_nchw(delta, "delta", "(N, K, Ho, Wo)")
+    a4, a2d = V.as_nchw(a, "a")
+    V.same_mode("delta", d2d, "a", a2d)
+    shp = V.shape(kernel_shape, "kernel_shape", 2 if d2d else 4)
+    k, c, kh, kw = (1, 1) + shp if d2d else shp
+    n, ca, h, wd = a4.shape
+    if ca != c:
+        raise ValueError(f"kernel_shape {tuple(kernel_shape)} has {c} input channel(s) but a has {ca}: they must match")
+    stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
+    V.delta_shape(d4, d2d, (n, k) + out_hw, "the shape conv2d produces for a and kernel_shape")
+    dtype = V.common_dtype(d4, a4)
+    d4, a4 = d4.astype(dtype, copy=False), a4.astype(dtype, copy=False)
+    dw = (_delta_rows(d4) @ _columns(a4, kh, kw, stride, padding, out_hw).T).reshape(k, c, kh, kw)
+    return dw[0, 0] if d2d else dw
+
+
+def conv2d_backward_bias(delta):
+    """∂J/∂b[k] = Σ_{n,u,v} δ[n, k, u, v]: one bias per output feature map, so its gradient is the sum of that map's residuals.
+
+    delta: (N, K, Ho, Wo) → shape (K,); delta (Ho, Wo) → a scalar.
+    """
+    delta = V.array(delta, "delta")
+    d4, d2d = V.as_nchw(delta, "delta", "(N, K, Ho, Wo)")
+    total = d4.sum(axis=(0, 2, 3))
+    return total[0] if d2d else total

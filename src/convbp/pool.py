@@ -1,0 +1,127 @@
+"""Max and average pooling, forward and backward.
+
+Window m×n (`size`), stride s (default: the window, the lecture's non-overlapping
+case), optional padding of at most half the window. Shapes: a (N, C, H, W) or (H, W);
+pooled and δ (N, C, Ho, Wo) or (Ho, Wo) with Ho = ⌊(H + 2·padding − m) / s⌋ + 1.
+
+Pooling has nothing to learn: its backward pass only routes each residual δ_{p,q}
+back to the window it came from. Overlapping windows (AlexNet's 3×3, stride 2) send
+several residuals to one input, and they add up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate as V
+from ._windows import crop_hw, offsets, pad_hw, zeros
+
+
+def _setup(a_shape_hw, size, stride, padding):
+    kh, kw = V.pair(size, "size")
+    sh, sw = (kh, kw) if stride is None else V.pair(stride, "stride")
+    ph, pw = V.pair(padding, "padding", minimum=0)
+    if ph > kh // 2 or pw > kw // 2:
+        raise ValueError(f"padding must be at most half the window (size {kh}×{kw} allows {kh // 2}, {kw // 2}); got {(ph, pw)}")
+    ho = V.output_size(a_shape_hw[0], kh, sh, ph, "rows", "window")
+    wo = V.output_size(a_shape_hw[1], kw, sw, pw, "columns", "window")
+    return (kh, kw), (sh, sw), (ph, pw), (ho, wo)
+
+
+def _numeric(a: np.ndarray, name: str) -> np.ndarray:
+    if a.dtype == object:
+        raise TypeError(f"{name} must be numeric for max pooling (max has no derivative to route through symbols); got an object array")
+    return a
+
+
+def _argmax_offsets(a4, window, stride, padding, out_hw):
+    """The max of each window and which offset (p·kw + q) holds it: the first in row-major order on ties."""
+    a_pad = pad_hw(a4, padding, value=-np.inf)
+    best = idx = None
+    for p, q, win in offsets(*window, stride, out_hw):
+        x = a_pad[(Ellipsis,) + win]
+        if best is None:
+            best, idx = x.copy(), np.zeros(x.shape, dtype=np.intp)
+            continue
+        # Strict ">" keeps the earlier offset on a tie: PyTorch's CPU rule.
+        # A NaN wins once and then stays, like argmax.
+        better = (x > best) | (np.isnan(x) & ~np.isnan(best))
+        np.copyto(best, x, where=better)
+        np.copyto(idx, p * window[1] + q, where=better)
+    return best, idx
+
+
+def max_pool2d(a, size, *, stride=None, padding=0):
+    """Max pooling: z[n, c, u, v] = max over the window a_pad[n, c, s·u : s·u + m, s·v : s·v + n].
+
+    Padding counts as −∞, so a padded position is never the maximum.
+    a: (N, C, H, W) or (H, W). Returns (N, C, Ho, Wo) or (Ho, Wo).
+    """
+    a = _numeric(V.array(a, "a"), "a")
+    a4, a2d = V.as_nchw(a, "a")
+    window, stride, padding, out_hw = _setup(a4.shape[2:], size, stride, padding)
+    best, _ = _argmax_offsets(a4, window, stride, padding, out_hw)
+    return best[0, 0] if a2d else best
+
+
+def max_pool2d_backward(delta, a, size, *, stride=None, padding=0):
+    """∂J/∂a for max pooling: each δ[n, c, u, v] goes to the position of its window's maximum.
+
+    ∂z_{u,v}/∂a_{i,j} is 1 for the window's arg-max (the first one on ties, row-major) and 0
+    elsewhere; overlapping windows that share an arg-max add their residuals there.
+    This is the lecture's "upsample and restore positions", before multiplying by σ′(z^(l−1)).
+    delta: (N, C, Ho, Wo) or (Ho, Wo); a: the pooling layer's input. Returns the shape of a.
+    """
+    delta = _numeric(V.array(delta, "delta"), "delta")
+    a = _numeric(V.array(a, "a"), "a")
+    a4, a2d = V.as_nchw(a, "a")
+    d4, d2d = V.as_nchw(delta, "delta", "(N, C, Ho, Wo)")
+    V.same_mode("delta", d2d, "a", a2d)
+    window, stride, padding, out_hw = _setup(a4.shape[2:], size, stride, padding)
+    V.delta_shape(d4, d2d, a4.shape[:2] + out_hw, "the shape max_pool2d produces for a")
+    dtype = V.common_dtype(a4, d4)
+    _, idx = _argmax_offsets(a4, window, stride, padding, out_hw)
+    d4 = d4.astype(dtype, copy=False)
+    grad = np.zeros(a4.shape[:2] + (a4.shape[2] + 2 * padding[0], a4.shape[3] + 2 * padding[1]), dtype=dtype)
+    for p, q, win in offsets(*window, stride, out_hw):
+        grad[(Ellipsis,) + win] += np.where(idx == p * window[1] + q, d4, 0)
+    grad = np.ascontiguousarray(crop_hw(grad, padding, a4.shape[2:]))
+    return grad[0, 0] if a2d else grad
+
+
+def avg_pool2d(a, size, *, stride=None, padding=0):
+    """Average pooling: z[n, c, u, v] = (1 / (m·n)) Σ_{p,q} a_pad[n, c, s·u + p, s·v + q].
+
+    The mean of the window (the lecture writes avg(sum(…)); it is just the mean).
+    Padded zeros count in the divisor m·n (PyTorch's default). Runs on sympy object arrays.
+    """
+    a = V.array(a, "a")
+    a4, a2d = V.as_nchw(a, "a")
+    window, stride, padding, out_hw = _setup(a4.shape[2:], size, stride, padding)
+    a_pad = pad_hw(a4, padding)
+    total = zeros(a4.shape[:2] + out_hw, a4.dtype)
+    for _, _, win in offsets(*window, stride, out_hw):
+        total += a_pad[(Ellipsis,) + win]
+    # Dividing by the int m·n keeps float32 float32 and gives sympy exact fractions.
+    z = total / (window[0] * window[1])
+    return z[0, 0] if a2d else z
+
+
+def avg_pool2d_backward(delta, input_shape, size, *, stride=None, padding=0):
+    """∂J/∂a for average pooling: every position of window (u, v) receives δ[n, c, u, v] / (m·n).
+
+    Overlapping windows add; padded positions are dropped. delta: (N, C, Ho, Wo) or (Ho, Wo);
+    input_shape: (N, C, H, W) or (H, W). Runs on sympy object arrays.
+    """
+    delta = V.array(delta, "delta")
+    d4, d2d = V.as_nchw(delta, "delta", "(N, C, Ho, Wo)")
+    shp = V.shape(input_shape, "input_shape", 2 if d2d else 4)
+    full = (1, 1) + shp if d2d else shp
+    window, stride, padding, out_hw = _setup(full[2:], size, stride, padding)
+    V.delta_shape(d4, d2d, full[:2] + out_hw, "the shape avg_pool2d produces for input_shape")
+    share = d4 / (window[0] * window[1])
+    grad = zeros(full[:2] + (full[2] + 2 * padding[0], full[3] + 2 * padding[1]), d4.dtype)
+    for _, _, win in offsets(*window, stride, out_hw):
+        grad[(Ellipsis,) + win] += share
+    grad = np.ascontiguousarray(crop_hw(grad, padding, full[2:]))
+    return grad[0, 0] if d2d else grad

@@ -1,0 +1,77 @@
+"""Grids of sympy symbols named like the lecture, and ways to show what the kernels do to them.
+
+symbol_grid("a", 3, 3) is the lecture's a11 … a33; pass it through convbp.conv2d and the
+lecture's z11 = a11·w11 + a12·w12 + a21·w21 + a22·w22 comes out of the very code that trains
+the network. delta prints as δ, so symbol_grid("delta", 2, 2) is δ11 … δ22.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+
+def _name(base: str, idx: tuple[int, ...]) -> str:
+    if all(i < 10 for i in idx):
+        return base + "".join(map(str, idx))
+    return f"{base}_{{{','.join(map(str, idx))}}}"
+
+
+def symbol_grid(name: str, rows: int, cols: int, *, start: int = 1, **assumptions) -> np.ndarray:
+    """An object array of Symbols name{i}{j}, i in start … start+rows−1 (1-based like the lecture)."""
+    if rows < 1 or cols < 1:
+        raise ValueError(f"rows and cols must be positive; got {rows}, {cols}")
+    grid = np.empty((rows, cols), dtype=object)
+    for i in range(rows):
+        for j in range(cols):
+            grid[i, j] = sympy.Symbol(_name(name, (i + start, j + start)), **assumptions)
+    return grid
+
+
+def symbol_tensor(name: str, shape: tuple[int, ...], **assumptions) -> np.ndarray:
+    """Symbols for a 4-D array: leading indices as a superscript, e.g. a^(c)_ij or w^(k,c)_pq.
+
+    shape (N, C, H, W) names a sample's channel c entry a^{(c)}_{ij} (the sample index is
+    dropped when N = 1); shape (K, C, kh, kw) names w^{(k,c)}_{pq}.
+    """
+    shape = tuple(shape)
+    if len(shape) < 2 or any(s < 1 for s in shape):
+        raise ValueError(f"shape must have at least 2 positive sizes; got {shape}")
+    out = np.empty(shape, dtype=object)
+    for idx in np.ndindex(*shape):
+        lead = tuple(i + 1 for i in idx[:-2])
+        if len(lead) == 2 and shape[0] == 1:
+            lead = lead[1:]
+        sup = ",".join(map(str, lead))
+        base = f"{name}^{{({sup})}}" if lead else name
+        out[idx] = sympy.Symbol(base + "_{" + "".join(str(i + 1) for i in idx[-2:]) + "}", **assumptions)
+    return out
+
+
+def as_matrix(grid) -> sympy.Matrix:
+    """A 2-D grid (object or numeric) as a sympy Matrix, for printing."""
+    grid = np.asarray(grid)
+    if grid.ndim != 2:
+        raise ValueError(f"grid must be 2-D; got shape {grid.shape}")
+    return sympy.Matrix(grid.tolist())
+
+
+def equations(name: str, grid, *, start: int = 1) -> list[sympy.Eq]:
+    """One equation per entry, name{i}{j} = grid[i, j], e.g. the lecture's four z equations."""
+    grid = np.asarray(grid)
+    lhs = symbol_grid(name, *grid.shape, start=start)
+    return [sympy.Eq(l, sympy.expand(r), evaluate=False) for l, r in zip(lhs.ravel(), grid.ravel())]
+
+
+def derivative_grid(expr, variables) -> np.ndarray:
+    """∂expr/∂v for each entry v of `variables`, in the same shape: sympy does the calculus."""
+    variables = np.asarray(variables)
+    out = np.empty(variables.shape, dtype=object)
+    for idx in np.ndindex(*variables.shape):
+        out[idx] = sympy.diff(expr, variables[idx])
+    return out
+
+
+def simplify_grid(grid) -> np.ndarray:
+    """sympy.expand on each entry, so two grids of expressions can be compared term by term."""
+    return np.frompyfunc(sympy.expand, 1, 1)(np.asarray(grid, dtype=object))
