@@ -1,0 +1,67 @@
+"""Annotated heat maps of grids: feature maps, residuals, kernels, unrolled matrices.
+
+Plotting only displays what the kernels computed; nothing here computes a gradient.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+
+def _fmt(v, fmt: str) -> str:
+    if isinstance(v, (int, float, np.floating, np.integer)):
+        f = float(v)
+        return f"{int(f)}" if f.is_integer() else format(f, fmt)
+    return str(v)
+
+
+def show_grid(ax, grid, title: str = "", *, fmt: str = ".3g", cmap: str = "Blues", highlight=None, annotate: bool = True):
+    """Draw a 2-D grid as a heat map with its values written in the cells.
+
+    highlight: optional boolean mask of cells to outline (e.g. a pooling window or a max position).
+    Symbolic grids are drawn as text on a blank background.
+    """
+    grid = np.asarray(grid)
+    if grid.ndim != 2:
+        raise ValueError(f"grid must be 2-D; got shape {grid.shape}")
+    numeric = grid.dtype != object
+    values = grid.astype(float) if numeric else np.zeros(grid.shape)
+    vmax = np.abs(values).max() if numeric and values.size else 1.0
+    ax.imshow(values, cmap=cmap if numeric else "Greys", vmin=-vmax if values.min() < 0 else 0, vmax=vmax or 1.0)
+    if annotate:
+        for (i, j), v in np.ndenumerate(grid):
+            dark = numeric and vmax and abs(values[i, j]) > 0.6 * vmax
+            ax.text(j, i, _fmt(v, fmt), ha="center", va="center", fontsize=10 if numeric else 8, color="white" if dark else "black")
+    if highlight is not None:
+        for (i, j), on in np.ndenumerate(np.asarray(highlight, dtype=bool)):
+            if on:
+                ax.add_patch(_rect(i, j))
+    ax.set_xticks(range(grid.shape[1]))
+    ax.set_yticks(range(grid.shape[0]))
+    ax.set_xticklabels(range(1, grid.shape[1] + 1))
+    ax.set_yticklabels(range(1, grid.shape[0] + 1))
+    ax.tick_params(length=0, labelsize=8)
+    ax.set_title(title, fontsize=11)
+    return ax
+
+
+def _rect(i: int, j: int):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="crimson", linewidth=2.5)
+
+
+def show_grids(grids: Sequence, titles: Sequence[str], *, fmt: str = ".3g", cmap: str = "Blues", highlights=None, size: float = 2.6):
+    """Several grids side by side (e.g. input → pooled → residual → ∂J/∂a); returns the figure."""
+    import matplotlib.pyplot as plt
+
+    if len(grids) != len(titles):
+        raise ValueError(f"grids and titles must have the same length; got {len(grids)} and {len(titles)}")
+    fig, axes = plt.subplots(1, len(grids), figsize=(size * len(grids), size), squeeze=False)
+    highlights = highlights or [None] * len(grids)
+    for ax, g, t, h in zip(axes[0], grids, titles, highlights):
+        show_grid(ax, g, t, fmt=fmt, cmap=cmap, highlight=h)
+    fig.tight_layout()
+    return fig
