@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 __all__ = [
     "Conv2d", "Linear", "BatchNorm2d", "ReLU", "MaxPool2d", "AvgPool2d",
     "GlobalAvgPool2d", "Flatten", "Dropout", "LocalResponseNorm", "Softmax",
-    "ZeroPadShortcut", "Sequential", "Residual", "Concat", "Row", "Summary",
+    "ZeroPadShortcut", "Sequential", "Residual", "Concat", "Row", "Summary", "Table",
     "conv_output_size", "conv_params", "conv_macs", "linear_params", "linear_macs",
     "summary", "resnet", "basic_block", "bottleneck", "alexnet", "inception",
-    "RESNET_BLOCKS",
+    "RESNET_BLOCKS", "RESNET_PAPER_SHORTCUT", "LECTURE_FLOPS", "resnet_table",
 ]
 
 
@@ -69,6 +69,10 @@ def linear_macs(in_features, out_features):
 
 
 # ---------------------------------------------------------------- checks
+
+def _is_int(value):
+    return not isinstance(value, bool) and hasattr(value, "__index__")
+
 
 def _positive_int(value, name):
     try:
@@ -357,49 +361,54 @@ class Concat:
 
 @dataclass(frozen=True)
 class Row:
-    """One line of a summary table."""
+    """One line of a summary table (``layer`` is the description it came from)."""
     name: str
     kind: str
     output_shape: tuple
     params: int
     macs: int
+    layer: object = field(default=None, repr=False, compare=False)
 
 
-def _walk(node, shape, prefix):
-    """Return ``(output shape, rows)`` of ``node`` applied to ``shape``."""
+def _join(path, name):
+    return f"{path}.{name}" if path else name
+
+
+def _walk(node, shape, path):
+    """Return ``(output shape, rows)`` of ``node`` (named ``path``) applied to ``shape``."""
     if isinstance(node, Sequential):
         rows = []
         for name, child in node.children():
-            shape, sub = _walk(child, shape, prefix + name)
+            shape, sub = _walk(child, shape, _join(path, name))
             rows += sub
         return shape, rows
     if isinstance(node, Residual):
-        out, rows = _walk(node.body, shape, prefix)
+        out, rows = _walk(node.body, shape, path)
         short = shape
         if node.shortcut is not None:
-            short, sub = _walk(node.shortcut, shape, prefix + "shortcut.")
+            short, sub = _walk(node.shortcut, shape, _join(path, "shortcut"))
             rows += sub
         if short != out:
-            raise _ShapeError(f"{prefix}: residual branch gives {_show(out)} but the "
-                              f"shortcut gives {_show(short)}")
-        rows += [Row(prefix + "add", "add", out, 0, 0), Row(prefix + "relu", "relu", out, 0, 0)]
-        return out, rows
+            raise _ShapeError(f"{path or node.name}: the residual branch gives {_show(out)} "
+                              f"but the shortcut gives {_show(short)}")
+        return out, rows + [Row(_join(path, "add"), "add", out, 0, 0),
+                            Row(_join(path, "relu"), "relu", out, 0, 0)]
     if isinstance(node, Concat):
         rows, outs = [], []
         for branch in node.branches:
-            out, sub = _walk(branch, shape, prefix + branch.name + ".")
+            out, sub = _walk(branch, shape, _join(path, branch.name))
             rows += sub
             outs.append(out)
         if len({o[1:] for o in outs}) != 1:
-            raise _ShapeError(f"{prefix}: branches give different map sizes {outs}")
+            raise _ShapeError(f"{path or node.name}: branches give different map sizes {outs}")
         out = (sum(o[0] for o in outs),) + outs[0][1:]
-        rows.append(Row(prefix + "concat", "concat", out, 0, 0))
-        return out, rows
-    out = node.out_shape(shape)
+        return out, rows + [Row(_join(path, "concat"), "concat", out, 0, 0)]
+    try:
+        out = node.out_shape(shape)
+    except _ShapeError as err:
+        raise _ShapeError(f"layer {path!r}: {err}") from None
     params, macs = node.count(shape, out)
-    return out, [Row(prefix.rstrip(".") if node.name is None else prefix + node.name,
-                     node.kind, out, params, macs)] if False else \
-        [Row(prefix, node.kind, out, params, macs)]
+    return out, [Row(path, node.kind, out, params, macs, node)]
 
 
 class Summary:
@@ -443,41 +452,59 @@ class Summary:
     def __iter__(self):
         return iter(self.rows)
 
-    def _cells(self):
-        head = ("name", "kind", "output", "params", "MACs")
-        body = [(r.name, r.kind, _show(r.output_shape), f"{r.params:,}", f"{r.macs:,}")
-                for r in self.rows]
-        foot = ("total", "", _show(self.output_shape), f"{self.params:,}", f"{self.macs:,}")
-        return head, body, foot
+    def table(self):
+        """The rows as a :class:`Table` (what ``str`` and Jupyter show)."""
+        return Table(f"{self.name}, input {_show(self.input_shape)}",
+                     ("name", "kind", "output", "params", "MACs"),
+                     [(r.name, r.kind, _show(r.output_shape), f"{r.params:,}", f"{r.macs:,}")
+                      for r in self.rows],
+                     footer=("total", "", _show(self.output_shape),
+                             f"{self.params:,}", f"{self.macs:,}"),
+                     right=(False, False, True, True, True))
 
     def __str__(self):
-        head, body, foot = self._cells()
-        table = [head] + body + [foot]
-        widths = [max(len(row[i]) for row in table) for i in range(5)]
-        right = (False, False, True, True, True)
+        return str(self.table())
 
-        def line(row):
-            return "  ".join(c.rjust(w) if r else c.ljust(w)
-                             for c, w, r in zip(row, widths, right)).rstrip()
-        rule = "-" * len(line(head))
-        title = f"{self.name}, input {_show(self.input_shape)}"
-        return "\n".join([title, line(head), rule] + [line(r) for r in body] + [rule, line(foot)])
+    def _repr_html_(self):
+        return self.table()._repr_html_()
 
     def __repr__(self):
         return (f"<Summary {self.name}: input {_show(self.input_shape)}, {len(self.rows)} rows, "
                 f"params={self.params:,}, macs={self.macs:,}>")
 
-    def _repr_html_(self):
-        head, body, foot = self._cells()
 
+class Table:
+    """A small text/HTML table: ``header`` and ``rows`` of strings, an optional
+    ``footer`` row; ``right[i]`` right-aligns column ``i``."""
+
+    def __init__(self, title, header, rows, *, footer=None, right=None):
+        self.title, self.header = title, tuple(header)
+        self.rows = [tuple(str(c) for c in r) for r in rows]
+        self.footer = None if footer is None else tuple(str(c) for c in footer)
+        self.right = tuple(right) if right else (False,) * len(self.header)
+
+    def __str__(self):
+        lines = [self.header] + self.rows + ([self.footer] if self.footer else [])
+        widths = [max(len(r[i]) for r in lines) for i in range(len(self.header))]
+
+        def line(row):
+            return "  ".join(c.rjust(w) if r else c.ljust(w)
+                             for c, w, r in zip(row, widths, self.right)).rstrip()
+        rule = "-" * len(line(self.header))
+        out = [self.title, line(self.header), rule] + [line(r) for r in self.rows]
+        if self.footer:
+            out += [rule, line(self.footer)]
+        return "\n".join(out)
+
+    def _repr_html_(self):
         def tr(cells, tag="td"):
             return "<tr>" + "".join(
-                f'<{tag} style="text-align:{"right" if i >= 2 else "left"}">{html.escape(c)}</{tag}>'
-                for i, c in enumerate(cells)) + "</tr>"
-        return (f"<table><caption>{html.escape(self.name)}, input "
-                f"{_show(self.input_shape)}</caption><thead>{tr(head, 'th')}</thead><tbody>"
-                + "".join(tr(r) for r in body)
-                + f"</tbody><tfoot>{tr(foot, 'th')}</tfoot></table>")
+                f'<{tag} style="text-align:{"right" if r else "left"}">{html.escape(c)}</{tag}>'
+                for c, r in zip(cells, self.right)) + "</tr>"
+        foot = f"<tfoot>{tr(self.footer, 'th')}</tfoot>" if self.footer else ""
+        return (f"<table><caption>{html.escape(self.title)}</caption>"
+                f"<thead>{tr(self.header, 'th')}</thead><tbody>"
+                + "".join(tr(r) for r in self.rows) + f"</tbody>{foot}</table>")
 
 
 def summary(model, input_shape=None):
@@ -494,7 +521,7 @@ def summary(model, input_shape=None):
     shape = _check_input_shape(input_shape)
     name = getattr(model, "name", None) or type(model).__name__
     try:
-        _, rows = _walk(model, shape, "" if isinstance(model, Sequential) else name + ".")
+        _, rows = _walk(model, shape, "")
     except _ShapeError as err:
         raise ValueError(f"input_shape={tuple(input_shape)} does not fit {name}: {err}") from None
     return Summary(name, shape, rows)
@@ -577,7 +604,7 @@ def resnet(depth, *, variant="v1", shortcut="B", num_classes=1000):
     elsewhere; the paper's 50/101/152) or ``"A"`` (zero-padded identity, no
     parameters; what the paper's 18/34-layer comparison used).
     """
-    if isinstance(depth, bool) or depth not in RESNET_BLOCKS:
+    if not _is_int(depth) or depth not in RESNET_BLOCKS:
         raise ValueError(f"depth must be one of {sorted(RESNET_BLOCKS)}, got {depth!r}")
     _check_choice(variant, _VARIANTS, "variant")
     _check_choice(shortcut, _SHORTCUTS, "shortcut")
@@ -604,6 +631,76 @@ def resnet(depth, *, variant="v1", shortcut="B", num_classes=1000):
     label = f"ResNet-{depth}" + ("" if variant == "v1" else f" {variant}") \
         + ("" if shortcut == "B" else f" (shortcut {shortcut})")
     return Sequential(label, layers, input_shape=(3, 224, 224))
+
+
+# The paper's Table 1 "FLOPs" (×10⁹), as the lecture prints them.
+LECTURE_FLOPS = {18: 1.8, 34: 3.6, 50: 3.8, 101: 7.6, 152: 11.3}
+# The shortcuts of the networks the paper measured: its 18/34-layer nets are the
+# option-A ones of its Table 2 (zero-padded identities, as its plain baselines),
+# 50/101/152 use option B.
+RESNET_PAPER_SHORTCUT = {18: "A", 34: "A", 50: "B", 101: "B", 152: "B"}
+
+
+def _kernel(layer):
+    kh, kw = layer.kernel_size if isinstance(layer, Conv2d) else layer.size
+    return f"{kh}×{kw}"
+
+
+def _describe_stage(rows, stage):
+    """Table 1's cell for one stage, read back from the layers of the model."""
+    rows = [r for r in rows if r.name.split(".")[0] == stage]
+    parts = []
+    for r in rows:
+        if r.kind == "maxpool":
+            parts.append(f"{_kernel(r.layer)} max pool, stride {r.layer.stride[0]}")
+    blocks = {r.name.split(".")[1] for r in rows if r.name.count(".") >= 2}
+    if not blocks:  # conv1 or the head
+        for r in rows:
+            if r.kind == "conv":
+                parts.append(f"{_kernel(r.layer)}, {r.layer.out_channels}, stride {r.layer.stride[0]}")
+            elif r.kind == "avgpool":
+                parts.append("average pool")
+            elif r.kind == "fc":
+                parts.append(f"{r.layer.out_features}-d fc")
+            elif r.kind == "softmax":
+                parts.append("softmax")
+        return ", ".join(parts)
+    first = [r.layer for r in rows if r.name.startswith(f"{stage}.0.conv")]
+    convs = "; ".join(f"{_kernel(c)}, {c.out_channels}" for c in first)
+    return "; ".join(parts + [f"[{convs}] × {len(blocks)}"])
+
+
+def resnet_table(depths=(18, 34, 50, 101, 152), *, variant="v1", shortcut="paper",
+                 input_shape=(3, 224, 224)):
+    """The paper's (and the lecture's) Table 1, rebuilt from :func:`resnet`:
+    per stage the output size and the layers, then the parameter count and the
+    multiply-adds of each depth, with the lecture's "FLOPs" row beside them.
+
+    ``shortcut="paper"`` takes :data:`RESNET_PAPER_SHORTCUT` (A for 18/34, B for
+    50/101/152); ``"A"`` or ``"B"`` forces one option for every depth.
+    """
+    depths = tuple(depths)
+    for d in depths:
+        if not _is_int(d) or d not in RESNET_BLOCKS:
+            raise ValueError(f"depths must come from {sorted(RESNET_BLOCKS)}, got {d!r}")
+    if shortcut != "paper":
+        _check_choice(shortcut, _SHORTCUTS, "shortcut")
+    sums = [summary(resnet(d, variant=variant,
+                           shortcut=RESNET_PAPER_SHORTCUT[d] if shortcut == "paper" else shortcut),
+                    input_shape) for d in depths]
+    stages = sums[0].by_stage().rows
+    body = []
+    for st in stages:
+        shape = st.output_shape
+        if st.name == "fc":  # the table gives the pooled size, 1×1
+            shape = next(r.output_shape for r in sums[0].rows if r.kind == "avgpool")
+        body.append([st.name, "×".join(map(str, shape[1:]))]
+                    + [_describe_stage(s.rows, st.name) for s in sums])
+    body.append(["params", ""] + [f"{s.params:,}" for s in sums])
+    body.append(["multiply-adds", ""] + [f"{s.macs / 1e9:.3f}×10⁹" for s in sums])
+    body.append(["lecture's FLOPs", ""] + [f"{LECTURE_FLOPS[d]}×10⁹" for d in depths])
+    title = f"ResNet, variant {variant}, shortcut {shortcut}, input {_show(input_shape)}"
+    return Table(title, ["layer name", "output size"] + [f"{d}-layer" for d in depths], body)
 
 
 # ---------------------------------------------------------------- AlexNet
