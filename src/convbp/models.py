@@ -603,6 +603,14 @@ def resnet(depth, *, variant="v1", shortcut="B", num_classes=1000):
     ``shortcut``: ``"B"`` (1×1 projections where the shape changes, identity
     elsewhere; the paper's 50/101/152) or ``"A"`` (zero-padded identity, no
     parameters; what the paper's 18/34-layer comparison used).
+
+    Counted for 3×224×224 (v1): 1,814,073,344 / 3,663,761,408 (3,644,493,824 with
+    option A) / 3,857,973,248 / 7,570,194,432 / 11,282,415,616 multiply-adds for
+    18/34/50/101/152. The paper's "FLOPs" row 1.8, 3.6, 3.8, 7.6, 11.3 ×10⁹ is
+    these rounded, with 34 counted with option A, except ResNet-50: 3.858 is
+    printed as 3.8 (cut off, not rounded). Parameters with batch norm:
+    11,689,512 / 21,797,672 / 25,557,032 / 44,549,160 / 60,192,808 (option B),
+    identical for v1 and v1.5.
     """
     if not _is_int(depth) or depth not in RESNET_BLOCKS:
         raise ValueError(f"depth must be one of {sorted(RESNET_BLOCKS)}, got {depth!r}")
