@@ -65,3 +65,33 @@ def show_grids(grids: Sequence, titles: Sequence[str], *, fmt: str = ".3g", cmap
         show_grid(ax, g, t, fmt=fmt, cmap=cmap, highlight=h)
     fig.tight_layout()
     return fig
+
+
+def window_masks(shape, window, *, stride=1):
+    """One boolean mask per position of a window sliding over a grid of `shape`, row by row.
+
+    shape (H, W), window (kh, kw), stride int or pair; the positions conv2d and the pooling
+    kernels visit (no padding), ⌊(H − kh)/s⌋ + 1 of them down and ⌊(W − kw)/s⌋ + 1 across.
+    """
+    (h, w), (kh, kw) = shape, window
+    sh, sw = (stride, stride) if isinstance(stride, int) else stride
+    if kh > h or kw > w:
+        raise ValueError(f"window {window} must fit in shape {shape}")
+    masks = []
+    for i in range(0, h - kh + 1, sh):
+        for j in range(0, w - kw + 1, sw):
+            m = np.zeros((h, w), dtype=bool)
+            m[i : i + kh, j : j + kw] = True
+            masks.append(m)
+    return masks
+
+
+def show_sliding(grid, window, *, stride=1, title: str = "step", fmt: str = ".3g", cmap: str = "Blues", size: float = 2.0):
+    """A row of panels, one per position of a window sliding over `grid`, the window outlined.
+
+    E.g. the rotated kernel visiting the zero-padded residual (section 3.2). Returns the figure.
+    """
+    grid = np.asarray(grid)
+    masks = window_masks(grid.shape, window, stride=stride)
+    titles = [f"{title} {i + 1}" for i in range(len(masks))]
+    return show_grids([grid] * len(masks), titles, fmt=fmt, cmap=cmap, highlights=masks, size=size)

@@ -75,3 +75,36 @@ def derivative_grid(expr, variables) -> np.ndarray:
 def simplify_grid(grid) -> np.ndarray:
     """sympy.expand on each entry, so two grids of expressions can be compared term by term."""
     return np.frompyfunc(sympy.expand, 1, 1)(np.asarray(grid, dtype=object))
+
+
+def linear_loss(delta, z):
+    """J = Σ δ ⊙ z: the only part of the loss the chain rule sees, so ∂J/∂z = δ exactly.
+
+    Back-propagation uses J only through δ = ∂J/∂z, so differentiating this stand-in with
+    sympy gives the same ∂J/∂a, ∂J/∂w, ∂J/∂b as any loss with that residual. delta and z:
+    arrays of the same shape (symbols or numbers).
+    """
+    delta, z = np.asarray(delta, dtype=object), np.asarray(z, dtype=object)
+    if delta.shape != z.shape:
+        raise ValueError(f"delta and z must have the same shape; got {delta.shape} and {z.shape}")
+    return sympy.Add(*[d * v for d, v in zip(delta.ravel(), z.ravel())])
+
+
+def coloured_equations(name: str, grid, colours: dict, *, start: int = 1) -> str:
+    """LaTeX of the equations name{i}{j} = grid[i, j], each term coloured by the variable it contains.
+
+    colours maps a Symbol (e.g. a12) to a colour name; a term containing it is drawn in that
+    colour, as the lecture colours the terms that feed one input. Returns an aligned block
+    for IPython.display.Math.
+    """
+    grid = np.asarray(grid)
+    lhs = symbol_grid(name, *grid.shape, start=start)
+    lines = []
+    for left, right in zip(lhs.ravel(), grid.ravel()):
+        terms = []
+        for term in sympy.Add.make_args(sympy.expand(right)):
+            tex = sympy.latex(term)
+            hit = [c for s, c in colours.items() if term.has(s)]
+            terms.append(rf"\color{{{hit[0]}}}{{{tex}}}" if hit else tex)
+        lines.append(sympy.latex(left) + " &= " + " + ".join(terms))
+    return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
