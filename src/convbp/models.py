@@ -496,6 +496,9 @@ class Table:
             out += [rule, line(self.footer)]
         return "\n".join(out)
 
+    def __repr__(self):
+        return str(self)
+
     def _repr_html_(self):
         def tr(cells, tag="td"):
             return "<tr>" + "".join(
