@@ -170,6 +170,11 @@ def test_bad_arguments_name_themselves(call, arg):
         call()
 
 
+def test_summary_rejects_a_non_model():
+    with pytest.raises(TypeError, match="model"):
+        m.summary("resnet50")
+
+
 def test_summary_displays():
     s = m.summary(m.resnet(18))
     text = str(s)

@@ -519,6 +519,9 @@ def summary(model, input_shape=None):
     (name, kind, output shape, params, MACs). MACs count multiply-adds of conv
     and fc layers only (see the module docstring).
     """
+    if not isinstance(model, (_Leaf, Sequential, Residual, Concat)):
+        raise TypeError(f"model must be a layer description from convbp.models "
+                        f"(e.g. resnet(50)), got {type(model).__name__}")
     if input_shape is None:
         input_shape = getattr(model, "input_shape", None) or (3, 224, 224)
     shape = _check_input_shape(input_shape)
