@@ -1,0 +1,12 @@
+"""Widgets that step through the lecture's worked examples and let the reader edit them.
+
+Each is an ipywidgets container, to be the last expression of a notebook cell:
+PoolingStepper() (section 3.1), ConvStepper() (3.2 and 3.3), KernelEditor() (section 1).
+Frames are computed in Python by convbp's kernels and stepped in the browser, so stepping
+also works in the static book; edits need a live kernel.
+"""
+
+from .conv import ConvStepper
+from .pooling import PoolingStepper
+
+__all__ = ["ConvStepper", "PoolingStepper"]

@@ -1,0 +1,192 @@
+"""ConvStepper: a convolution forward term by term, its residual by the lecture's rot180 recipe, its kernel gradient (3.2, 3.3)."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+
+from .. import blocks, conv
+from . import _frames as F
+
+DEFAULT_A = [[1, 2, 0], [3, 1, 2], [0, 1, 3]]
+DEFAULT_W = [[1, 2], [-1, 0]]
+DEFAULT_DELTA = [[1, -1], [2, 1]]
+MAX_STEPS = 120  # every step is embedded in the static page; more would not be read anyway
+
+
+def _onehot(shape, index) -> np.ndarray:
+    e = np.zeros(shape)
+    e[index] = 1.0
+    return e
+
+
+def _numbered(shape) -> np.ndarray:
+    """1, 2, …, n in a grid: pushed through rot180 / dilate / zero_pad it tells which entry lands where (0 = a zero that was added)."""
+    return np.arange(1, int(np.prod(shape)) + 1, dtype=float).reshape(shape)
+
+
+def _name(letter: str, flat: int, shape) -> str:
+    i, j = np.unravel_index(flat, shape)
+    return f"{letter}{F.sub(i + 1, j + 1)}"
+
+
+class ConvStepper(F.Stepper):
+    """Step through one convolution layer (single channel, cross-correlation as in a CNN).
+
+    ConvStepper(a=3×3, w=2×2, delta=2×2, stride=1, padding=0). Three parts, one frame per step:
+    forward z_uv = Σ w_pq · a_(u+p−1, v+q−1) term by term; the residual ∂J/∂a by the lecture's recipe
+    (rot180(w) sliding over the dilated, zero-padded δ, from convbp.blocks.residual_before_conv);
+    the kernel gradient ∂J/∂w accumulating window by window (convbp.conv2d_backward_weight).
+    State after each good (re)computation: .a .w .delta .result (z) .grad_a .grad_w .grad_b .frames; .error on a bad edit.
+    """
+
+    def __init__(self, a=None, w=None, delta=None, stride: int = 1, padding: int = 0):
+        a = np.asarray(DEFAULT_A if a is None else a, dtype=float)
+        w = np.asarray(DEFAULT_W if w is None else w, dtype=float)
+        delta = np.asarray(DEFAULT_DELTA if delta is None else delta, dtype=float)
+        frames = self._compute(a, w, delta, stride, padding)
+        self._quiet = False
+        wide = W.Layout(width="300px")
+        self.a_box = W.Text(F.grid_text(a), description="a (input)", continuous_update=False, layout=wide)
+        self.w_box = W.Text(F.grid_text(w), description="w (kernel)", continuous_update=False, layout=wide)
+        self.delta_box = W.Text(F.grid_text(delta), description="δ (residual)", continuous_update=False, layout=wide)
+        self.stride_box = W.IntText(value=stride, description="stride", layout=W.Layout(width="130px"))
+        self.padding_box = W.IntText(value=padding, description="padding", layout=W.Layout(width="130px"))
+        for box in (self.a_box, self.w_box, self.delta_box, self.stride_box, self.padding_box):
+            box.observe(self._on_edit, names="value")
+        controls = [W.HBox([self.a_box, self.w_box]), W.HBox([self.delta_box, self.stride_box, self.padding_box])]
+        super().__init__(controls, frames)
+
+    # -- computing ---------------------------------------------------------------------------
+    def _compute(self, a, w, delta, stride, padding) -> list[str]:
+        for name, grid, most in (("a", a, 6), ("w", w, 4)):
+            if grid.ndim != 2 or grid.shape[0] > most or grid.shape[1] > most:
+                raise ValueError(f"{name} must be a 2-D grid of at most {most}×{most} here; got shape {grid.shape}")
+        z = conv.conv2d(a, w, stride=stride, padding=padding)
+        grad_a = blocks.residual_before_conv(delta, w, a.shape, stride=stride, padding=padding)  # checks δ's shape
+        grad_w = conv.conv2d_backward_weight(delta, a, w.shape, stride=stride, padding=padding)
+        grad_b = conv.conv2d_backward_bias(delta)
+        if 2 * z.size + a.size > MAX_STEPS:
+            raise ValueError(f"this example would take {2 * z.size + a.size} steps; keep it under {MAX_STEPS} (a smaller input, a larger stride or less padding)")
+        a_pad = blocks.zero_pad(a, padding)
+        pad = {ij: F.PAD for ij in F.cells(blocks.zero_pad(np.ones(a.shape), padding) == 0)}
+        # Window (u, v) in the padded input: a one at z_uv, sent back through a kernel of ones, covers exactly it.
+        windows = [conv.conv2d_backward_input(_onehot(z.shape, uv), np.ones(w.shape), a_pad.shape, stride=stride) != 0 for uv in np.ndindex(z.shape)]
+        frames = self._forward(a, w, z, a_pad, pad, padding, windows)
+        frames += self._residual(a, w, delta, grad_a, z, stride, padding)
+        frames += self._kernel_gradient(a, w, delta, a_pad, pad, grad_w, grad_b, stride, padding, windows)
+        self.a, self.w, self.delta, self.stride, self.padding = a, w, delta, stride, padding
+        self.result, self.grad_a, self.grad_w, self.grad_b = z, grad_a, grad_w, grad_b
+        return frames
+
+    @staticmethod
+    def _a_name(ij, padding, shape) -> str:
+        i, j = ij[0] - padding, ij[1] - padding
+        return f"a{F.sub(i + 1, j + 1)}" if 0 <= i < shape[0] and 0 <= j < shape[1] else "0"
+
+    def _forward(self, a, w, z, a_pad, pad, padding, windows) -> list[str]:
+        steps = list(np.ndindex(z.shape))
+        frames = []
+        for k, (uv, win) in enumerate(zip(steps, windows)):
+            pairs = list(zip(np.ndindex(w.shape), F.cells(win)))  # offsets (p, q) and cells, both row-major
+            symbols = " + ".join(f"w{F.sub(p + 1, q + 1)}·{self._a_name(ij, padding, a.shape)}" for (p, q), ij in pairs)
+            numbers = " + ".join(f"{F.paren(w[pq])}·{F.paren(a_pad[ij])}" for pq, ij in pairs)
+            out = {ij: F.LATER for n, ij in enumerate(steps) if n > k}
+            out[uv] = F.TARGET
+            tables = [
+                F.table(a_pad, "a", "a<sup>(l−1)</sup>" + (" (zero-padded)" if padding else ""), styles={**pad, **{ij: F.WINDOW for ij in F.cells(win)}}),
+                F.table(w, "w", "kernel w"),
+                F.table(z, "z", "z<sup>(l)</sup> = a ⋆ w", styles=out),
+            ]
+            caption = f"z{F.sub(uv[0] + 1, uv[1] + 1)} = {symbols}<br>= {numbers} = <b>{F.fmt(z[uv])}</b>"
+            frames.append(F.frame(f"Forward · z term by term · {k + 1} of {len(steps)}", tables, caption))
+        return frames
+
+    def _residual(self, a, w, delta, grad_a, z, stride, padding) -> list[str]:
+        kh, kw = w.shape
+        # The recipe's picture: δ dilated by the stride, padded by kernel size − 1 (plus rows/columns a strided pass never reached).
+        unreached = (a.shape[0] + 2 * padding - ((z.shape[0] - 1) * stride + kh), a.shape[1] + 2 * padding - ((z.shape[1] - 1) * stride + kw))
+        widths = ((kh - 1, kh - 1 + unreached[0]), (kw - 1, kw - 1 + unreached[1]))
+        d_pad = blocks.zero_pad(blocks.dilate(delta, stride), widths)
+        which_d = blocks.zero_pad(blocks.dilate(_numbered(delta.shape), stride), widths).astype(int)
+        rot = blocks.rot180(w)
+        which_w = blocks.rot180(_numbered(w.shape)).astype(int)
+        added = {ij: F.PAD for ij in F.cells(which_d == 0)}
+        steps = list(np.ndindex(a.shape))
+        frames = []
+        for k, (i, j) in enumerate(steps):
+            rows, cols = slice(i + padding, i + padding + kh), slice(j + padding, j + padding + kw)
+            win = np.zeros(d_pad.shape, dtype=bool)
+            win[rows, cols] = True
+            terms = [(which_w[pq], which_d[rows, cols][pq], pq) for pq in np.ndindex(w.shape) if which_d[rows, cols][pq]]
+            name = f"∂J/∂a{F.sub(i + 1, j + 1)}"
+            if terms:
+                symbols = " + ".join(f"{_name('w', iw - 1, w.shape)}·{_name('δ', idd - 1, delta.shape)}" for iw, idd, _ in terms)
+                numbers = " + ".join(f"{F.paren(rot[pq])}·{F.paren(d_pad[rows, cols][pq])}" for _, _, pq in terms)
+                caption = f"{name} = Σ rot180(w) ⊙ window = {symbols}<br>= {numbers} = <b>{F.fmt(grad_a[i, j])}</b>"
+                if len(terms) < w.size:
+                    caption += " (the added zeros contribute nothing)"
+            else:
+                caption = f"{name} = <b>{F.fmt(grad_a[i, j])}</b>: the window holds only added zeros — no output used this input"
+            if k == len(steps) - 1:
+                caption += "<br>Then δ<sup>(l−1)</sup> = ∂J/∂a<sup>(l−1)</sup> ⊙ σ′(z<sup>(l−1)</sup>)."
+            out = {ij: F.LATER for n, ij in enumerate(steps) if n > k}
+            out[(i, j)] = F.TARGET
+            tables = [
+                F.table(d_pad, "delta_pad", "δ<sup>(l)</sup>" + (", dilated," if stride > 1 else "") + " zero-padded", styles={**added, **{ij: F.WINDOW for ij in F.cells(win)}}),
+                F.table(rot, "rot", "rot180(w)"),
+                F.table(grad_a, "grad_a", "∂J/∂a<sup>(l−1)</sup>", styles=out),
+            ]
+            frames.append(F.frame(f"Backward · residual by the rot180 recipe · {k + 1} of {len(steps)}", tables, caption))
+        return frames
+
+    def _kernel_gradient(self, a, w, delta, a_pad, pad, grad_w, grad_b, stride, padding, windows) -> list[str]:
+        steps = list(np.ndindex(delta.shape))
+        done = np.zeros(delta.shape)
+        frames = []
+        for k, (uv, win) in enumerate(zip(steps, windows)):
+            done[uv] = 1.0
+            so_far = conv.conv2d_backward_weight(delta * done, a, w.shape, stride=stride, padding=padding)
+            window = " ".join(F.fmt(a_pad[ij]) for ij in F.cells(win))
+            caption = (
+                f"∂J/∂w<sub>pq</sub> = Σ<sub>uv</sub> δ<sub>uv</sub> · a<sub>u+p−1, v+q−1</sub>: this step adds "
+                f"δ{F.sub(uv[0] + 1, uv[1] + 1)} = {F.fmt(delta[uv])} times the window ({window})."
+            )
+            if k == len(steps) - 1:
+                caption += f"<br>And the bias: ∂J/∂b = Σ δ = <b>{F.fmt(grad_b)}</b>."
+            tables = [
+                F.table(a_pad, "a", "a<sup>(l−1)</sup>", styles={**pad, **{ij: F.WINDOW for ij in F.cells(win)}}),
+                F.table(delta, "delta", "δ<sup>(l)</sup>", styles={uv: F.TARGET}),
+                F.table(so_far, "grad_w", "∂J/∂w so far", styles={pq: F.TARGET for pq in np.ndindex(w.shape)}),
+            ]
+            frames.append(F.frame(f"Backward · kernel gradient · {k + 1} of {len(steps)}", tables, caption))
+        return frames
+
+    # -- editing ------------------------------------------------------------------------------
+    def _on_edit(self, change) -> None:
+        if self._quiet:
+            return
+        fitted = {}
+
+        def compute():
+            a = F.parse_grid(self.a_box.value, "a", max_shape=(6, 6))
+            w = F.parse_grid(self.w_box.value, "w", max_shape=(4, 4))
+            delta = F.parse_grid(self.delta_box.value, "delta", max_shape=(8, 8))
+            stride, padding = self.stride_box.value, self.padding_box.value
+            note = ""
+            if change["owner"] is not self.delta_box:
+                z = conv.conv2d(a, w, stride=stride, padding=padding)
+                if z.shape != delta.shape:
+                    delta = _numbered(z.shape)
+                    note = f"z is now {z.shape[0]}×{z.shape[1]}, so δ was reset to {F.grid_text(delta)} (edit it above)."
+            fitted.update(delta=delta, note=note)
+            return self._compute(a, w, delta, stride, padding)
+
+        if self._update(compute):
+            self._quiet = True
+            try:
+                self.delta_box.value = F.grid_text(fitted["delta"])
+            finally:
+                self._quiet = False
+            if fitted["note"]:
+                self.message.value = F.info_html(fitted["note"])

@@ -1,0 +1,173 @@
+"""PoolingStepper: max or average pooling, forward window by window, then each residual routed back (section 3.1)."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+
+from .. import pool
+from . import _frames as F
+
+LECTURE_MAP = [[1, 8, 4, 3], [7, 2, 1, 9], [6, 1, 2, 4], [8, 7, 6, 0]]
+LECTURE_DELTA = {"max": [[7, 3], [1, 4]], "avg": [[8, 4], [16, 4]]}
+MODES = {"max": "max pooling", "avg": "average pooling"}
+
+
+def _onehot(shape, index) -> np.ndarray:
+    e = np.zeros(shape)
+    e[index] = 1.0
+    return e
+
+
+class PoolingStepper(F.Stepper):
+    """Step through pooling forward (which window, its values, its result) and backward (where each δ goes).
+
+    PoolingStepper(a=4×4 lecture map, delta=lecture residual for the mode, mode='max'|'avg', size=2, stride=None)
+    stride None means stride = size (the lecture's non-overlapping windows). Every number comes from
+    convbp.max_pool2d / avg_pool2d and their backward functions.
+    After each successful (re)computation: .a, .delta, .result (pooled z), .grad (∂J/∂a), .frames;
+    after a rejected edit: .error holds the message and everything else keeps its last good value.
+    """
+
+    def __init__(self, a=None, delta=None, mode: str = "max", size: int = 2, stride=None):
+        if mode not in MODES:
+            raise ValueError(f"mode must be 'max' or 'avg'; got {mode!r}")
+        a = np.asarray(LECTURE_MAP if a is None else a, dtype=float)
+        delta = np.asarray(LECTURE_DELTA[mode] if delta is None else delta, dtype=float)
+        stride = size if stride is None else stride
+        frames = self._compute(a, delta, mode, size, stride)  # a bad argument raises here, before any widget exists
+        self._quiet = False
+        self.a_box = W.Text(F.grid_text(a), description="a (input)", continuous_update=False, layout=W.Layout(width="320px"))
+        self.delta_box = W.Text(F.grid_text(delta), description="δ (next)", continuous_update=False, layout=W.Layout(width="320px"))
+        self.mode_box = W.Dropdown(options=[(v, k) for k, v in MODES.items()], value=mode, description="mode", layout=W.Layout(width="220px"))
+        self.size_box = W.IntText(value=size, description="size", layout=W.Layout(width="130px"))
+        self.stride_box = W.IntText(value=stride, description="stride", layout=W.Layout(width="130px"))
+        for box in (self.a_box, self.delta_box, self.mode_box, self.size_box, self.stride_box):
+            box.observe(self._on_edit, names="value")
+        controls = [W.HBox([self.a_box, self.delta_box]), W.HBox([self.mode_box, self.size_box, self.stride_box])]
+        super().__init__(controls, frames)
+
+    # -- computing ---------------------------------------------------------------------------
+    def _compute(self, a, delta, mode, size, stride) -> list[str]:
+        if mode == "max":
+            z = pool.max_pool2d(a, size, stride=stride)
+            back = lambda d: pool.max_pool2d_backward(d, a, size, stride=stride)  # noqa: E731
+        else:
+            z = pool.avg_pool2d(a, size, stride=stride)
+            back = lambda d: pool.avg_pool2d_backward(d, a.shape, size, stride=stride)  # noqa: E731
+        grad = back(delta)  # also checks δ's shape against z's
+        steps = list(np.ndindex(z.shape))
+        # Which cells window (u, v) covers: a residual of one sent back through average pooling lands on exactly its window;
+        # sent back through this layer (max or avg), it lands where this layer routes it.
+        windows = [pool.avg_pool2d_backward(_onehot(z.shape, uv), a.shape, size, stride=stride) != 0 for uv in steps]
+        routes = [back(_onehot(z.shape, uv)) for uv in steps]
+        frames = self._forward(a, z, mode, steps, windows, routes)
+        frames += self._backward(a, delta, mode, steps, windows, routes, back)
+        frames.append(self._final(a, delta, grad, mode, size, stride))
+        self.a, self.delta, self.result, self.grad = a, delta, z, grad
+        self.mode, self.size, self.stride = mode, size, stride
+        return frames
+
+    def _forward(self, a, z, mode, steps, windows, routes) -> list[str]:
+        frames = []
+        for k, (uv, win, route) in enumerate(zip(steps, windows, routes)):
+            styles = {ij: F.WINDOW for ij in F.cells(win)}
+            values = [F.fmt(a[ij]) for ij in F.cells(win)]
+            zname = f"z{F.sub(uv[0] + 1, uv[1] + 1)}"
+            if mode == "max":
+                styles.update({ij: F.TARGET for ij in F.cells(route != 0)})
+                caption = f"{zname} = max({', '.join(values)}) = <b>{F.fmt(z[uv])}</b>"
+            else:
+                caption = f"{zname} = ({' + '.join(values)}) / {len(values)} = <b>{F.fmt(z[uv])}</b>"
+            out = {ij: F.LATER for n, ij in enumerate(steps) if n > k}
+            out[uv] = F.TARGET
+            tables = [F.table(a, "a", "a<sup>(l−1)</sup>, the input", styles=styles), F.table(z, "z", f"z, after {MODES[mode]}", styles=out)]
+            frames.append(F.frame(f"Forward · window {k + 1} of {len(steps)}", tables, caption))
+        return frames
+
+    def _backward(self, a, delta, mode, steps, windows, routes, back) -> list[str]:
+        frames = []
+        done = np.zeros(delta.shape)
+        before = np.zeros(a.shape)
+        for k, (uv, win, route) in enumerate(zip(steps, windows, routes)):
+            done[uv] = 1.0
+            after = back(delta * done)  # ∂J/∂a from the residuals sent back so far
+            share = back(delta * _onehot(delta.shape, uv))
+            dname = f"δ{F.sub(uv[0] + 1, uv[1] + 1)}"
+            gets = F.cells(route != 0)
+            if mode == "max":
+                (i, j), = gets
+                caption = (
+                    f"{dname} = {F.fmt(delta[uv])} goes back to the window's maximum, a{F.sub(i + 1, j + 1)} = {F.fmt(a[i, j])} "
+                    f"(∂z/∂a = 1 there); the window's other cells get 0."
+                )
+            else:
+                caption = (
+                    f"{dname} = {F.fmt(delta[uv])} is shared by the window's {len(gets)} cells: "
+                    f"each gets {F.fmt(delta[uv])} / {len(gets)} = {F.fmt(share[gets[0]])}."
+                )
+            added = [ij for ij in gets if before[ij] != 0]
+            if added:
+                caption += " Windows overlap, so residuals add up: " + "; ".join(
+                    f"a{F.sub(i + 1, j + 1)}: {F.fmt(before[i, j])} + {F.paren(share[i, j])} = <b>{F.fmt(after[i, j])}</b>" for i, j in added
+                )
+            tables = [
+                F.table(a, "a", "a<sup>(l−1)</sup>, the input", styles={ij: F.WINDOW for ij in F.cells(win)}),
+                F.table(delta, "delta", "δ<sup>(l)</sup>, the next layer's residual", styles={uv: F.TARGET}),
+                F.table(after, "grad", "∂J/∂a<sup>(l−1)</sup> so far", styles={ij: F.TARGET for ij in gets}),
+            ]
+            frames.append(F.frame(f"Backward · residual {k + 1} of {len(steps)}", tables, caption))
+            before = after
+        return frames
+
+    def _final(self, a, delta, grad, mode, size, stride) -> str:
+        how = "its window's maximum" if mode == "max" else "every cell of its window, divided by the window's size"
+        caption = (
+            f"Every residual went back to {how}. This is ∂J/∂a<sup>(l−1)</sup>; the residual of the layer before is "
+            f"δ<sup>(l−1)</sup> = ∂J/∂a<sup>(l−1)</sup> ⊙ σ′(z<sup>(l−1)</sup>)."
+        )
+        if stride < size:
+            caption += f" (Stride {stride} &lt; size {size}: windows overlap, as in AlexNet's 3×3 stride-2 pooling.)"
+        tables = [F.table(a, "a", "a<sup>(l−1)</sup>, the input"), F.table(delta, "delta", "δ<sup>(l)</sup>"), F.table(grad, "grad", "∂J/∂a<sup>(l−1)</sup>")]
+        return F.frame("Result", tables, caption)
+
+    # -- editing ------------------------------------------------------------------------------
+    def _on_edit(self, change) -> None:
+        if self._quiet:
+            return
+        fitted = {}
+
+        def compute():
+            a = F.parse_grid(self.a_box.value, "a")
+            delta = F.parse_grid(self.delta_box.value, "delta")
+            mode, size, stride = self.mode_box.value, self.size_box.value, self.stride_box.value
+            note = ""
+            if change["owner"] is self.mode_box and np.array_equal(delta, LECTURE_DELTA[change["old"]]) and np.array_equal(a, LECTURE_MAP):
+                delta = np.asarray(LECTURE_DELTA[mode], dtype=float)  # the lecture uses another residual for each mode
+            elif change["owner"] is not self.delta_box:
+                delta, note = self._fit_delta(a, delta, mode, size, stride)
+            fitted.update(delta=delta, note=note)
+            return self._compute(a, delta, mode, size, stride)
+
+        if self._update(compute):
+            self._set_quietly(self.delta_box, F.grid_text(fitted["delta"]))
+            if fitted["note"]:
+                self.message.value = F.info_html(fitted["note"])
+
+    def _fit_delta(self, a, delta, mode, size, stride):
+        """After a change of a, size or stride the old δ may no longer match z's shape: give a fresh one that does."""
+        try:
+            z = (pool.max_pool2d if mode == "max" else pool.avg_pool2d)(a, size, stride=stride)
+        except (ValueError, TypeError):
+            return delta, ""  # _compute reports it
+        if z.shape == delta.shape:
+            return delta, ""
+        fresh = np.arange(1, z.size + 1, dtype=float).reshape(z.shape)
+        return fresh, f"z is now {z.shape[0]}×{z.shape[1]}, so δ was reset to {F.grid_text(fresh)} (edit it above)."
+
+    def _set_quietly(self, box, value) -> None:
+        self._quiet = True
+        try:
+            box.value = value
+        finally:
+            self._quiet = False
