@@ -13,7 +13,7 @@ import pytest
 
 import convbp
 from convbp import blocks, filters
-from convbp.widgets import ConvStepper, PoolingStepper
+from convbp.widgets import ConvStepper, KernelEditor, PoolingStepper
 from convbp.widgets._frames import TARGET, WINDOW, parse_grid
 
 
@@ -308,3 +308,70 @@ def test_conv_bad_entry_shows_a_message_and_keeps_the_last_good_frames(box, valu
     assert "⚠" in c.message.value
     assert c.frames == frames and [v.value for v in c.stack.children] == frames
     np.testing.assert_array_equal(c.result, convbp.conv2d(c.a, c.w))
+
+
+# -- KernelEditor ----------------------------------------------------------------------------------
+
+
+def centre(z):
+    r, c = z.shape[0] // 2 - 1, z.shape[1] // 2 - 1
+    return z[r : r + 3, c : c + 3]
+
+
+def test_kernel_editor_default_is_sobel_x_on_the_photo():
+    k = KernelEditor()
+    photo = filters.sample_photo()
+    np.testing.assert_array_equal(k.image, photo)
+    np.testing.assert_array_equal(k.kernel, filters.SOBEL_X)
+    np.testing.assert_array_equal(k.result, convbp.conv2d(photo, filters.SOBEL_X))
+    np.testing.assert_allclose(numbers(k.numbers.value, "z_centre"), centre(k.result), rtol=1e-3, atol=1e-6)
+    np.testing.assert_array_equal(numbers(k.kernel_view.value, "w"), filters.SOBEL_X)
+    assert k.output_view.value[:8] == b"\x89PNG\r\n\x1a\n" and k.input_view.value[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_kernel_editor_typing_sobel_values_selects_the_preset_and_recomputes():
+    k = KernelEditor(preset="identity")
+    np.testing.assert_array_equal(k.result, k.image[1:-1, 1:-1])
+    before = k.output_view.value
+    for entry, v in zip(k.entries, filters.SOBEL_Y.ravel()):
+        entry.value = str(int(v))
+    assert k.preset_box.value == "sobel_y"
+    np.testing.assert_array_equal(k.result, convbp.conv2d(k.image, filters.SOBEL_Y))
+    np.testing.assert_allclose(numbers(k.numbers.value, "z_centre"), centre(k.result), rtol=1e-3, atol=1e-6)
+    assert k.output_view.value != before
+    assert "live" in k.note.value.lower()
+
+
+@pytest.mark.parametrize("name", list(filters.PRESETS))
+def test_kernel_editor_presets(name):
+    k = KernelEditor(preset="sobel_x" if name != "sobel_x" else "identity")
+    k.preset_box.value = name
+    np.testing.assert_array_equal(k.kernel, filters.PRESETS[name][1])
+    np.testing.assert_allclose(k.result, convbp.conv2d(k.image, filters.PRESETS[name][1]))
+    np.testing.assert_allclose([float(e.value) for e in k.entries], filters.PRESETS[name][1].ravel(), atol=1e-4)
+
+
+def test_kernel_editor_custom_entry_and_bad_entry():
+    k = KernelEditor()
+    k.entries[4].value = "1"
+    assert k.preset_box.value == "custom"
+    kernel = filters.SOBEL_X.copy()
+    kernel[1, 1] = 1
+    np.testing.assert_array_equal(k.result, convbp.conv2d(k.image, kernel))
+    good, png = k.result.copy(), k.output_view.value
+    k.entries[0].value = "one"
+    assert "w₁₁" in k.error and "not a number" in k.error and "⚠" in k.message.value
+    np.testing.assert_array_equal(k.result, good)
+    assert k.output_view.value == png
+    k.entries[0].value = "-1"
+    assert k.error == "" and k.message.value == ""
+
+
+def test_kernel_editor_takes_any_grayscale_image():
+    image = np.arange(30, dtype=float).reshape(5, 6)
+    k = KernelEditor(image=image, preset="laplacian")
+    np.testing.assert_array_equal(k.result, convbp.conv2d(image, filters.LAPLACIAN))
+    with pytest.raises(ValueError, match="image must be a 2-D"):
+        KernelEditor(image=np.zeros((4, 4, 3)))
+    with pytest.raises(ValueError, match="preset must be one of"):
+        KernelEditor(preset="emboss")

@@ -7,6 +7,7 @@ also works in the static book; edits need a live kernel.
 """
 
 from .conv import ConvStepper
+from .kernels import KernelEditor
 from .pooling import PoolingStepper
 
-__all__ = ["ConvStepper", "PoolingStepper"]
+__all__ = ["ConvStepper", "KernelEditor", "PoolingStepper"]
