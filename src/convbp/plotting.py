@@ -86,12 +86,15 @@ def window_masks(shape, window, *, stride=1):
     return masks
 
 
-def show_sliding(grid, window, *, stride=1, title: str = "step", fmt: str = ".3g", cmap: str = "Blues", size: float = 2.0):
+def show_sliding(grid, window, *, stride=1, titles: Sequence[str] | None = None, fmt: str = ".3g", cmap: str = "Blues", size: float = 2.0):
     """A row of panels, one per position of a window sliding over `grid`, the window outlined.
 
-    E.g. the rotated kernel visiting the zero-padded residual (section 3.2). Returns the figure.
+    E.g. the rotated kernel visiting the zero-padded residual (section 3.2). titles: one per
+    position (default "step 1", "step 2", …). Returns the figure.
     """
     grid = np.asarray(grid)
     masks = window_masks(grid.shape, window, stride=stride)
-    titles = [f"{title} {i + 1}" for i in range(len(masks))]
+    titles = [f"step {i + 1}" for i in range(len(masks))] if titles is None else list(titles)
+    if len(titles) != len(masks):
+        raise ValueError(f"titles must have one entry per window position ({len(masks)}); got {len(titles)}")
     return show_grids([grid] * len(masks), titles, fmt=fmt, cmap=cmap, highlights=masks, size=size)

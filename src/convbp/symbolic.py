@@ -37,6 +37,8 @@ def symbol_tensor(name: str, shape: tuple[int, ...], **assumptions) -> np.ndarra
     shape = tuple(shape)
     if len(shape) < 2 or any(s < 1 for s in shape):
         raise ValueError(f"shape must have at least 2 positive sizes; got {shape}")
+    # A braced name is printed verbatim, so spell Greek bases in LaTeX: "delta" → "\delta".
+    name = sympy.latex(sympy.Symbol(name))
     out = np.empty(shape, dtype=object)
     for idx in np.ndindex(*shape):
         lead = tuple(i + 1 for i in idx[:-2])
@@ -108,3 +110,28 @@ def coloured_equations(name: str, grid, colours: dict, *, start: int = 1) -> str
             terms.append(rf"\color{{{hit[0]}}}{{{tex}}}" if hit else tex)
         lines.append(sympy.latex(left) + " &= " + " + ".join(terms))
     return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+
+
+def feeds_table(z, a, *, colours: dict | None = None) -> str:
+    """LaTeX table of ∂z_uv/∂a_ij: one row per input a_ij, one column per output z_uv.
+
+    Entry (a_ij, z_uv) is the weight through which a_ij feeds z_uv (0 if it does not), so row
+    a_ij lists every term the residual δ^(l−1)_ij collects. sympy computes the entries;
+    colours (Symbol → colour name) colours a row's non-zero entries like coloured_equations.
+    """
+    z, a = np.asarray(z, dtype=object), np.asarray(a, dtype=object)
+    if z.ndim != 2:
+        raise ValueError(f"z must be a 2-D grid; got shape {z.shape}")
+    outs = symbol_grid("z", *z.shape)
+    colours = colours or {}
+    head = " & ".join(sympy.latex(s) for s in outs.ravel())
+    rows = []
+    for var in a.ravel():
+        cells = []
+        for expr in z.ravel():
+            d = sympy.diff(expr, var)
+            tex = sympy.latex(d)
+            cells.append(rf"\color{{{colours[var]}}}{{{tex}}}" if d != 0 and var in colours else tex)
+        rows.append(sympy.latex(var) + " & " + " & ".join(cells))
+    cols = "c|" + "c" * z.size
+    return rf"\begin{{array}}{{{cols}}} & {head} \\ \hline " + r" \\ ".join(rows) + r"\end{array}"
