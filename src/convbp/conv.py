@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as V
-from ._windows import crop_hw, offsets, pad_hw, zeros
+from ._windows import crop_hw, offsets, pad_hw, window_view, zeros
 
 
 def _geometry(a_hw, k_hw, stride, padding):
@@ -30,16 +30,9 @@ def _geometry(a_hw, k_hw, stride, padding):
 
 
 def _columns(a: np.ndarray, kh: int, kw: int, stride, padding, out_hw) -> np.ndarray:
-    """im2col: cols[(c, p, q), (n, i, j)] = a_pad[n, c, s·i + p, s·j + q].
-
-    Built channel-major, so every copy below moves contiguous rows of pixels.
-    """
-    n, c = a.shape[:2]
-    a_pad = pad_hw(a, padding).transpose(1, 0, 2, 3)  # (C, N, Hp, Wp), a view
-    cols = np.empty((c, kh, kw, n) + tuple(out_hw), dtype=a.dtype)
-    for p, q, window in offsets(kh, kw, stride, out_hw):
-        cols[:, p, q] = a_pad[(slice(None), slice(None)) + window]
-    return cols.reshape(c * kh * kw, -1)
+    """im2col: cols[(c, p, q), (n, i, j)] = a_pad[n, c, s·i + p, s·j + q], shape (C·kh·kw, N·Ho·Wo)."""
+    a_pad = np.ascontiguousarray(pad_hw(a, padding))
+    return window_view(a_pad, kh, kw, stride, out_hw).reshape(a.shape[1] * kh * kw, -1)
 
 
 def _delta_rows(delta: np.ndarray) -> np.ndarray:
@@ -75,10 +68,9 @@ def conv2d(a, w, b=None, *, stride=1, padding=0):
         dtype = V.common_dtype(a4, w4, b)
     a4, w4 = a4.astype(dtype, copy=False), w4.astype(dtype, copy=False)
     z = w4.reshape(k, -1) @ _columns(a4, kh, kw, stride, padding, out_hw)
-    z = z.reshape((k, n) + out_hw).transpose(1, 0, 2, 3)
     if b is not None:
-        z = z + b.astype(dtype, copy=False)[None, :, None, None]
-    z = np.ascontiguousarray(z)
+        z += b.astype(dtype, copy=False)[:, None]
+    z = np.ascontiguousarray(z.reshape((k, n) + out_hw).transpose(1, 0, 2, 3))
     return z[0, 0] if a2d else z
 
 
@@ -138,7 +130,8 @@ def conv2d_backward_weight(delta, a, kernel_shape, *, stride=1, padding=0):
     V.delta_shape(d4, d2d, (n, k) + out_hw, "the shape conv2d produces for a and kernel_shape")
     dtype = V.common_dtype(d4, a4)
     d4, a4 = d4.astype(dtype, copy=False), a4.astype(dtype, copy=False)
-    dw = (_delta_rows(d4) @ _columns(a4, kh, kw, stride, padding, out_hw).T).reshape(k, c, kh, kw)
+    # cols · δᵀ, transposed after: OpenBLAS is several times slower on the long-inner-dimension δ · colsᵀ form.
+    dw = (_columns(a4, kh, kw, stride, padding, out_hw) @ _delta_rows(d4).T).T.reshape(k, c, kh, kw)
     return dw[0, 0] if d2d else dw
 
 
@@ -149,5 +142,6 @@ def conv2d_backward_bias(delta):
     """
     delta = V.array(delta, "delta")
     d4, d2d = V.as_nchw(delta, "delta", "(N, K, Ho, Wo)")
-    total = d4.sum(axis=(0, 2, 3))
+    # einsum reduces in one pass; object arrays (sympy) take the plain sum.
+    total = d4.sum(axis=(0, 2, 3)) if d4.dtype == object else np.einsum("nkhw->k", d4)
     return total[0] if d2d else total

@@ -1,0 +1,132 @@
+"""Time one library on the benchmark cases; run by run.py, one process per library.
+
+NumPy's and PyTorch's thread pools slow each other down inside one process, so each
+library gets its own interpreter; this script prints one JSON line of median times (s).
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+CASES = {
+    "conv 64×16×32×32, K=32, 3×3, pad 1": dict(kind="conv", n=64, c=16, hw=32, k=32, ksize=3, pad=1),
+    "conv 256×1×8×8, K=6, 3×3, pad 1 (digits)": dict(kind="conv", n=256, c=1, hw=8, k=6, ksize=3, pad=1),
+    "max pool 2×2/2 on 64×32×32×32": dict(kind="maxpool", n=64, c=32, hw=32, size=2),
+}
+
+
+def _data(case, n=None):
+    rng = np.random.default_rng(0)
+    n = n or case["n"]
+    a = rng.standard_normal((n, case["c"], case["hw"], case["hw"])).astype(np.float32)
+    if case["kind"] == "conv":
+        w = rng.standard_normal((case["k"], case["c"], case["ksize"], case["ksize"])).astype(np.float32)
+        b = rng.standard_normal(case["k"]).astype(np.float32)
+        ho = case["hw"] + 2 * case["pad"] - case["ksize"] + 1
+        delta = rng.standard_normal((n, case["k"], ho, ho)).astype(np.float32)
+        return a, w, b, delta
+    ho = case["hw"] // case["size"]
+    return a, rng.standard_normal((n, case["c"], ho, ho)).astype(np.float32)
+
+
+def convbp_step(case):
+    import convbp
+
+    if case["kind"] == "conv":
+        a, w, b, delta = _data(case)
+        p = case["pad"]
+
+        def step():
+            convbp.conv2d(a, w, b, padding=p)
+            convbp.conv2d_backward_input(delta, w, a.shape, padding=p)
+            convbp.conv2d_backward_weight(delta, a, w.shape, padding=p)
+            convbp.conv2d_backward_bias(delta)
+        return step
+    a, delta = _data(case)
+    s = case["size"]
+
+    def step():
+        convbp.max_pool2d(a, s)
+        convbp.max_pool2d_backward(delta, a, s)
+    return step
+
+
+def naive_step(case):
+    # The loops are linear in N: time one sample and scale, or the first case takes many minutes.
+    sys.path.insert(0, os.path.join(HERE, "..", "tests"))
+    import reference as ref
+
+    if case["kind"] == "conv":
+        a, w, b, delta = _data(case, n=1)
+        p = case["pad"]
+
+        def step():
+            ref.conv2d(a, w, b, 1, 1, p, p)
+            ref.conv2d_backward(delta, a, w, 1, 1, p, p)
+        return step, case["n"]
+    a, delta = _data(case, n=1)
+    s = case["size"]
+
+    def step():
+        ref.max_pool2d_backward(delta, a, s, s, s, s, 0, 0)  # includes the forward pass
+    return step, case["n"]
+
+
+def torch_step(case):
+    import torch
+    import torch.nn.functional as F
+
+    if case["kind"] == "conv":
+        a, w, b, delta = (torch.from_numpy(x) for x in _data(case))
+        a.requires_grad_(True), w.requires_grad_(True), b.requires_grad_(True)
+        p = case["pad"]
+
+        def step():
+            z = F.conv2d(a, w, b, padding=p)
+            torch.autograd.grad(z, (a, w, b), delta)
+        return step
+    a, delta = (torch.from_numpy(x) for x in _data(case))
+    a.requires_grad_(True)
+    s = case["size"]
+
+    def step():
+        z = F.max_pool2d(a, s)
+        torch.autograd.grad(z, (a,), delta)
+    return step
+
+
+def median_time(step, budget=3.0, min_runs=3, max_runs=50):
+    step()  # warm up caches and thread pools
+    times = []
+    start = time.perf_counter()
+    while len(times) < min_runs or (len(times) < max_runs and time.perf_counter() - start < budget):
+        t = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main(lib):
+    out = {}
+    for name, case in CASES.items():
+        if lib == "naive":
+            step, scale = naive_step(case)
+            out[name] = median_time(step, budget=1.0, min_runs=1, max_runs=3) * scale
+        else:
+            out[name] = median_time(convbp_step(case) if lib == "convbp" else torch_step(case))
+    if lib == "torch":
+        import torch
+        out["_version"] = f"torch {torch.__version__}, {torch.get_num_threads()} threads"
+    else:
+        out["_version"] = f"numpy {np.__version__}"
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
