@@ -56,6 +56,7 @@ class ConvStepper(F.Stepper):
             box.observe(self._on_edit, names="value")
         controls = [W.HBox([self.a_box, self.w_box]), W.HBox([self.delta_box, self.stride_box, self.padding_box])]
         super().__init__(controls, frames)
+        self.add_class("convbp-conv-stepper")  # lets a page (and the browser tests) find this widget
 
     # -- computing ---------------------------------------------------------------------------
     def _compute(self, a, w, delta, stride, padding) -> list[str]:

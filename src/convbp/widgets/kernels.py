@@ -65,6 +65,7 @@ class KernelEditor(W.VBox):
             entry.observe(self._on_entry, names="value")
         panels = W.HBox([self._titled("input a (photo)", self.input_view), self._titled("kernel w", self.kernel_view), self._titled("feature map z = a ⋆ w", self.output_view)])
         super().__init__([W.HBox([self.preset_box]), W.HBox([W.HTML("w ="), grid]), self.message, self.note, panels, self.numbers])
+        self.add_class("convbp-kernel-editor")  # lets a page (and the browser tests) find this widget
 
     @staticmethod
     def _titled(title: str, view) -> W.VBox:

@@ -46,6 +46,7 @@ class PoolingStepper(F.Stepper):
             box.observe(self._on_edit, names="value")
         controls = [W.HBox([self.a_box, self.delta_box]), W.HBox([self.mode_box, self.size_box, self.stride_box])]
         super().__init__(controls, frames)
+        self.add_class("convbp-pooling-stepper")  # lets a page (and the browser tests) find this widget
 
     # -- computing ---------------------------------------------------------------------------
     def _compute(self, a, delta, mode, size, stride) -> list[str]:

@@ -1,0 +1,166 @@
+"""The widgets with a live kernel, driven in headless Chromium: voila on 127.0.0.1 serves tests/book/widgets_live.ipynb.
+
+A reader types into the boxes; the kernel recomputes with convbp; the page must show the new numbers.
+Every request that leaves the machine is aborted (voila asks CDNs for fonts; the page must not wait on them).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import pytest
+
+import convbp
+from convbp import filters
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def voila_url():
+    port = _free_port()
+    bindir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"}  # the kernel is the venv's python
+    proc = subprocess.Popen(
+        [str(bindir / "voila"), str(HERE / "widgets_live.ipynb"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "voila/static/", timeout=2)
+            break
+        except urllib.error.HTTPError:
+            break  # any HTTP answer means the server is up
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                pytest.fail(f"voila did not start on {url}: {proc.stderr.read()[-2000:]}")
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def page(voila_url):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context()
+        outside = []
+
+        def only_loopback(route):
+            host = urlparse(route.request.url).hostname or ""
+            if route.request.url.startswith(("data:", "blob:")) or host in LOOPBACK:
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_loopback)
+        page = context.new_page()
+        page.goto(voila_url, wait_until="domcontentloaded", timeout=120_000)
+        # voila runs the notebook before it renders: wait for the last widget to appear.
+        page.locator(".convbp-kernel-editor").wait_for(timeout=120_000)
+        yield page
+        browser.close()
+
+
+def visible_grid(root, name: str) -> np.ndarray:
+    """The numbers of grid `name` in the frame the reader sees inside widget `root`."""
+    table = root.locator(f"table[data-grid='{name}'] >> visible=true")
+    rows = table.locator("tr").all_inner_texts()
+    return np.array([[float(x.replace("−", "-")) for x in re.split(r"\s+", r.strip())] for r in rows])
+
+
+def wait_for(check, timeout=20.0):
+    """Poll until check() stops raising AssertionError: the kernel answers asynchronously."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            return check()
+        except (AssertionError, playwright.Error):
+            if time.time() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def text_box(root, label: str):
+    return root.locator(".widget-text", has_text=label).locator("input")
+
+
+def test_editing_a_pooling_input_recomputes_the_result(page):
+    root = page.locator(".convbp-pooling-stepper")
+    np.testing.assert_array_equal(visible_grid(root, "z"), [[8, 9], [8, 6]])
+    box = text_box(root, "a (input)")
+    box.fill("1 8 4 3; 7 2 1 9; 6 1 2 4; 8 7 6 50")
+    box.press("Enter")
+    expected = convbp.max_pool2d(np.array([[1, 8, 4, 3], [7, 2, 1, 9], [6, 1, 2, 4], [8, 7, 6, 50]], dtype=float), 2)
+    wait_for(lambda: np.testing.assert_array_equal(visible_grid(root, "z"), expected))
+    assert "Live" in root.locator(".convbp-note").inner_text()
+
+
+def test_a_bad_pooling_entry_shows_a_message_and_keeps_the_result(page):
+    root = page.locator(".convbp-pooling-stepper")
+    before = visible_grid(root, "z")
+    box = text_box(root, "a (input)")
+    box.fill("1 8 4 3; 7 2 one 9")
+    box.press("Enter")
+
+    def message_shown():
+        assert "'one' is not a number" in root.locator(".widget-html", has_text="⚠").inner_text(timeout=1000)
+
+    wait_for(message_shown)
+    np.testing.assert_array_equal(visible_grid(root, "z"), before)
+
+
+def test_typing_sobel_into_the_kernel_editor_shows_sobels_feature_map(page):
+    root = page.locator(".convbp-kernel-editor")
+    photo = filters.sample_photo()
+    z = convbp.conv2d(photo, filters.SOBEL_X)
+    r, c = z.shape[0] // 2 - 1, z.shape[1] // 2 - 1
+    identity = convbp.conv2d(photo, filters.IDENTITY)[r : r + 3, c : c + 3]
+    np.testing.assert_allclose(visible_grid(root, "z_centre"), identity, rtol=1e-3)
+    entries = root.locator(".widget-gridbox input")
+    assert entries.count() == 9
+    for k, v in enumerate(filters.SOBEL_X.ravel()):
+        entries.nth(k).fill(str(int(v)))
+        entries.nth(k).press("Enter")
+    wait_for(lambda: np.testing.assert_allclose(visible_grid(root, "z_centre"), z[r : r + 3, c : c + 3], rtol=1e-3))
+    wait_for(lambda: np.testing.assert_array_equal(visible_grid(root, "w"), filters.SOBEL_X))
+    assert root.locator("select").evaluate("s => s.options[s.selectedIndex].text").replace("\xa0", " ").startswith("Sobel x")
+
+
+def test_conv_kernel_edit_updates_the_frame_on_screen(page):
+    root = page.locator(".convbp-conv-stepper")
+    box = text_box(root, "w (kernel)")
+    box.fill("-1 0; 0 1")
+    box.press("Enter")
+    a = np.array([[1, 2, 0], [3, 1, 2], [0, 1, 3]], dtype=float)
+    wait_for(lambda: np.testing.assert_array_equal(visible_grid(root, "z"), convbp.conv2d(a, [[-1, 0], [0, 1]])))
