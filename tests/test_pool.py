@@ -109,3 +109,9 @@ def test_avg_pool_runs_on_symbols():
     assert sympy.expand(z[0, 0] - sum(a.ravel()) / 4) == 0
     g = convbp.avg_pool2d_backward(symbol_grid("delta", 1, 1), (2, 2), 2)
     assert all(e == sympy.Symbol("delta11") / 4 for e in g.ravel())
+
+
+def test_nan_propagates_and_takes_the_gradient_like_argmax():
+    a = np.array([[1.0, np.nan], [np.nan, 5.0]])
+    assert np.isnan(convbp.max_pool2d(a, 2)[0, 0])
+    np.testing.assert_array_equal(convbp.max_pool2d_backward([[3.0]], a, 2), [[0, 3], [0, 0]])

@@ -34,21 +34,13 @@ def _numeric(a: np.ndarray, name: str) -> np.ndarray:
     return a
 
 
-def _argmax_offsets(a4, window, stride, padding, out_hw):
-    """The max of each window and which offset (p·kw + q) holds it: the first in row-major order on ties."""
-    a_pad = pad_hw(a4, padding, value=-np.inf)
-    best = idx = None
-    for p, q, win in offsets(*window, stride, out_hw):
+def _window_max(a_pad, window, stride, out_hw):
+    """The max of each window: an elementwise maximum over the kh·kw offset slices (NaN propagates)."""
+    best = None
+    for _, _, win in offsets(*window, stride, out_hw):
         x = a_pad[(Ellipsis,) + win]
-        if best is None:
-            best, idx = x.copy(), np.zeros(x.shape, dtype=np.intp)
-            continue
-        # Strict ">" keeps the earlier offset on a tie: PyTorch's CPU rule.
-        # A NaN wins once and then stays, like argmax.
-        better = (x > best) | (np.isnan(x) & ~np.isnan(best))
-        np.copyto(best, x, where=better)
-        np.copyto(idx, p * window[1] + q, where=better)
-    return best, idx
+        best = x.copy() if best is None else np.maximum(best, x, out=best)
+    return best
 
 
 def max_pool2d(a, size, *, stride=None, padding=0):
@@ -60,8 +52,8 @@ def max_pool2d(a, size, *, stride=None, padding=0):
     a = _numeric(V.array(a, "a"), "a")
     a4, a2d = V.as_nchw(a, "a")
     window, stride, padding, out_hw = _setup(a4.shape[2:], size, stride, padding)
-    best, _ = _argmax_offsets(a4, window, stride, padding, out_hw)
-    return best[0, 0] if a2d else best
+    z = _window_max(pad_hw(a4, padding, value=-np.inf), window, stride, out_hw)
+    return z[0, 0] if a2d else z
 
 
 def max_pool2d_backward(delta, a, size, *, stride=None, padding=0):
@@ -80,11 +72,23 @@ def max_pool2d_backward(delta, a, size, *, stride=None, padding=0):
     window, stride, padding, out_hw = _setup(a4.shape[2:], size, stride, padding)
     V.delta_shape(d4, d2d, a4.shape[:2] + out_hw, "the shape max_pool2d produces for a")
     dtype = V.common_dtype(a4, d4)
-    _, idx = _argmax_offsets(a4, window, stride, padding, out_hw)
     d4 = d4.astype(dtype, copy=False)
-    grad = np.zeros(a4.shape[:2] + (a4.shape[2] + 2 * padding[0], a4.shape[3] + 2 * padding[1]), dtype=dtype)
-    for p, q, win in offsets(*window, stride, out_hw):
-        grad[(Ellipsis,) + win] += np.where(idx == p * window[1] + q, d4, 0)
+    a_pad = pad_hw(a4, padding, value=-np.inf)
+    z = _window_max(a_pad, window, stride, out_hw)
+    nan = np.isnan(z)
+    has_nan = nan.any()
+    taken = np.zeros(z.shape, dtype=bool)
+    grad = np.zeros(a_pad.shape, dtype=dtype)
+    # Offsets in row-major order, and a window stops taking once it has its maximum:
+    # on a tie the first maximum gets the residual (PyTorch's CPU rule), as does the first NaN.
+    for _, _, win in offsets(*window, stride, out_hw):
+        x = a_pad[(Ellipsis,) + win]
+        hit = x == z
+        if has_nan:
+            hit |= np.isnan(x) & nan
+        hit &= ~taken
+        taken |= hit
+        grad[(Ellipsis,) + win] += np.where(hit, d4, 0)
     grad = np.ascontiguousarray(crop_hw(grad, padding, a4.shape[2:]))
     return grad[0, 0] if a2d else grad
 
