@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: env test book bench clean
+.PHONY: env test book vendor bench clean
 
 env: $(STAMP)
 
@@ -16,11 +16,31 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@
 
-test: env
+# `make test` builds the book first (strict), so tests/book/ checks the pages just built;
+# the browser tests need Debian's chromium (`apt-get install chromium`, done by .ci/run).
+test: book
 	$(BIN)/python -m pytest
+
+# The book, every notebook executed, warnings as errors. Outputs are cached per notebook
+# in _build/.jupyter_cache, keyed on the notebook's code only, so a change to the package
+# (or to a pin) would leave stale outputs: when their hash changes, start from scratch.
+BOOK_INPUTS_HASH = $(shell find src/convbp -name '*.py' -print0 | sort -z | xargs -0 cat requirements.txt | sha256sum | cut -c1-64)
+book: env
+	@if [ "$$(cat _build/.inputs.sha256 2>/dev/null)" != "$(BOOK_INPUTS_HASH)" ]; then \
+		echo "src/convbp or requirements.txt changed: rebuilding the book from scratch"; \
+		rm -rf _build; \
+	fi
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	echo "$(BOOK_INPUTS_HASH)" > _build/.inputs.sha256
+	touch _build/.book-built
+
+# Refresh the vendored front-end files (book/_assets/static/) from npm at the versions
+# pinned in book/_assets/package-lock.json. Needs node; building the book does not.
+vendor:
+	book/_assets/vendor.sh
 
 bench: env
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf _build
+	rm -rf _build book/_assets/node_modules

@@ -1,0 +1,85 @@
+"""Notebooks are committed clean, and the toc is exactly the book.
+
+A notebook's outputs belong to the build, not to git: committed outputs go stale the
+moment the package changes, and make diffs unreadable.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import nbformat
+import pytest
+
+from _book import ROOT, toc_files, toc_source
+
+
+def committed_notebooks() -> list[str]:
+    """Every .ipynb git tracks (or, outside a git checkout, every one under book/ and tests/)."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        out = []
+    if not out:
+        out = [str(p.relative_to(ROOT)) for d in ("book", "tests") for p in (ROOT / d).rglob("*.ipynb")]
+    return sorted(p for p in out if ".ipynb_checkpoints" not in p and (ROOT / p).exists())
+
+
+NOTEBOOKS = committed_notebooks()
+
+
+def test_there_are_notebooks():
+    assert any(p.startswith("book/") for p in NOTEBOOKS), "no notebook found under book/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_notebook_is_committed_without_outputs(path):
+    nb = nbformat.read(ROOT / path, as_version=4)
+    nbformat.validate(nb)
+    dirty = [
+        f"cell {i}: {len(cell.outputs)} outputs, execution_count={cell.execution_count}"
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)
+    ]
+    assert not dirty, f"{path} has outputs; strip them before committing:\n" + "\n".join(dirty)
+    assert "widgets" not in nb.metadata, f"{path} carries saved widget state in its metadata"
+
+
+# The book's pages: the project brief's list, plus the how-to-read page, in this order.
+EXPECTED_TOC = [
+    "book/intro",
+    "book/00_how_to_read",
+    "book/01_where_kernels_come_from",
+    "book/02_parameters",
+    "book/03_backprop",
+    "book/03_1_pooling_residual",
+    "book/03_2_conv_residual",
+    "book/03_3_kernel_gradients",
+    "book/04_models",
+    "book/05_summary",
+    "book/06_cnn_that_learns",
+    "book/errata",
+    "book/glossary",
+    "book/references",
+]
+
+
+def test_toc_lists_exactly_the_books_pages_in_order():
+    assert toc_files() == EXPECTED_TOC
+
+
+@pytest.mark.parametrize("doc", EXPECTED_TOC)
+def test_every_toc_entry_has_a_source(doc):
+    assert toc_source(doc).stat().st_size > 0
+
+
+def test_no_page_in_book_is_left_out_of_the_toc():
+    listed = {str(toc_source(doc).relative_to(ROOT)) for doc in toc_files()}
+    pages = {
+        str(p.relative_to(ROOT))
+        for suffix in ("*.ipynb", "*.md")
+        for p in (ROOT / "book").glob(suffix)
+    }
+    assert pages - listed == set(), "pages in book/ that the toc does not list"
