@@ -1,0 +1,93 @@
+"""The closest this machine gets to Binder: requirements.txt alone, every notebook, fresh kernels.
+
+repo2docker installs requirements.txt (which ends with `-e .`) into a clean environment
+and the reader runs the notebooks top to bottom. Here: a new virtual environment with
+nothing but `pip install -r requirements.txt`, then every notebook of the toc executed
+in a new kernel of that environment, from the notebook's own folder, as Jupyter would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+
+import pytest
+
+from _book import ROOT, toc_files, toc_source
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOKS = [str(toc_source(doc).relative_to(ROOT)) for doc in toc_files()
+             if toc_source(doc).suffix == ".ipynb"]
+
+# Runs inside the fresh environment: its own nbclient, its own ipykernel.
+RUN_NOTEBOOKS = r"""
+import json, sys, time
+from pathlib import Path
+import nbformat
+from nbclient import NotebookClient
+
+root = Path(sys.argv[1])
+report = {}
+for rel in json.loads(sys.argv[2]):
+    path = root / rel
+    nb = nbformat.read(path, as_version=4)
+    start = time.monotonic()
+    try:
+        NotebookClient(nb, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        report[rel] = {"ok": True, "seconds": round(time.monotonic() - start, 1)}
+    except Exception as exc:  # report every notebook, not just the first failure
+        report[rel] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[-3000:]}
+print("REPORT" + json.dumps(report))
+"""
+
+
+def clean_env() -> dict[str, str]:
+    """The environment minus anything that would let the fresh venv see the dev venv."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "JUPYTER_PATH", "PYTHONSTARTUP"}}
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+@pytest.fixture(scope="module")
+def binder_python(tmp_path_factory) -> str:
+    target = tmp_path_factory.mktemp("binder") / "venv"
+    # The interpreter that made the dev venv, not the venv itself: no inherited packages.
+    base = getattr(sys, "_base_executable", sys.executable)
+    subprocess.run([base, "-m", "venv", str(target)], check=True, env=clean_env())
+    assert not (target / "pyvenv.cfg").read_text().count("include-system-site-packages = true")
+    python = str(target / "bin" / "python")
+    install = subprocess.run(
+        [python, "-m", "pip", "install", "-q", "-r", "requirements.txt"],
+        cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=1800,
+    )
+    assert install.returncode == 0, f"pip install -r requirements.txt failed:\n{install.stderr[-4000:]}"
+    return python
+
+
+def test_requirements_alone_install_the_package(binder_python):
+    where = subprocess.run(
+        [binder_python, "-c", "import convbp, sys; print(convbp.__file__); print(sys.prefix)"],
+        cwd="/", env=clean_env(), capture_output=True, text=True, check=True,
+    ).stdout.split()
+    assert where[0].startswith(str(ROOT / "src")), where
+    assert where[1] != sys.prefix, "the notebooks must run in the fresh environment"
+
+
+def test_every_notebook_runs_top_to_bottom_in_a_fresh_kernel(binder_python):
+    assert NOTEBOOKS, "the toc lists no notebook"
+    run = subprocess.run(
+        [binder_python, "-c", RUN_NOTEBOOKS, str(ROOT), json.dumps(NOTEBOOKS)],
+        cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=3600,
+    )
+    lines = [line for line in run.stdout.splitlines() if line.startswith("REPORT")]
+    assert lines, f"the runner crashed:\n{run.stderr[-4000:]}"
+    report = json.loads(lines[-1][len("REPORT"):])
+    failed = {nb: r["error"] for nb, r in report.items() if not r["ok"]}
+    assert failed == {}, "\n\n".join(f"{nb}:\n{err}" for nb, err in failed.items())
+    assert sorted(report) == sorted(NOTEBOOKS)
