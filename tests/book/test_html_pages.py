@@ -263,3 +263,15 @@ def test_references_page_lists_the_four_papers(open_page):
     text = page.locator("article").inner_text()
     for needle in ("Krizhevsky", "Going deeper", "Deep residual learning", "convolution arithmetic"):
         assert needle.lower() in text.lower(), needle
+
+
+def test_solutions_stay_hidden_until_clicked(open_page):
+    page, visit = open_page("book/03_1_pooling_residual.html")
+    solutions = page.locator("div.solution.dropdown")
+    assert solutions.count() >= 1 and page.locator("div.exercise").count() >= 1
+    first = solutions.first
+    body = first.locator(".solution-content, section").first
+    assert not body.is_visible(), "a solution is shown before the reader asks for it"
+    first.locator("button.toggle-button").click()
+    body.wait_for(state="visible", timeout=5_000)
+    assert visit.errors == []
