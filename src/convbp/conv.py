@@ -40,6 +40,15 @@ def _delta_rows(delta: np.ndarray) -> np.ndarray:
     return delta.transpose(1, 0, 2, 3).reshape(delta.shape[1], -1)
 
 
+def _backward_operands(delta, x, name: str, layout: str):
+    """Validate δ and the other operand of a backward pass; both 4-D, of one dtype."""
+    d4, d2d = V.as_nchw(V.array(delta, "delta"), "delta", "(N, K, Ho, Wo)")
+    x4, x2d = V.as_nchw(V.array(x, name), name, layout)
+    V.same_mode("delta", d2d, name, x2d)
+    dtype = V.common_dtype(d4, x4)
+    return d4.astype(dtype, copy=False), x4.astype(dtype, copy=False), d2d, dtype
+
+
 def conv2d(a, w, b=None, *, stride=1, padding=0):
     """z = a ⋆ w + b: the forward pass of a convolution layer (cross-correlation).
 
@@ -86,11 +95,7 @@ def conv2d_backward_input(delta, w, input_shape, *, stride=1, padding=0):
     input_shape: (N, C, H, W) or (H, W). Returns an array of shape input_shape.
     Input pixels no window reaches get zero.
     """
-    delta = V.array(delta, "delta")
-    w = V.array(w, "w")
-    d4, d2d = V.as_nchw(delta, "delta", "(N, K, Ho, Wo)")
-    w4, w2d = V.as_nchw(w, "w", "(K, C, kh, kw)")
-    V.same_mode("delta", d2d, "w", w2d)
+    d4, w4, d2d, dtype = _backward_operands(delta, w, "w", "(K, C, kh, kw)")
     shp = V.shape(input_shape, "input_shape", 2 if d2d else 4)
     n, c, h, wd = (1, 1) + shp if d2d else shp
     k, cw, kh, kw = w4.shape
@@ -98,8 +103,6 @@ def conv2d_backward_input(delta, w, input_shape, *, stride=1, padding=0):
         raise ValueError(f"w has {cw} input channel(s) but input_shape {tuple(input_shape)} has {c}: they must match")
     stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
     V.delta_shape(d4, d2d, (n, k) + out_hw, "the shape conv2d produces for input_shape and w")
-    dtype = V.common_dtype(d4, w4)
-    d4, w4 = d4.astype(dtype, copy=False), w4.astype(dtype, copy=False)
     dcols = (w4.reshape(k, -1).T @ _delta_rows(d4)).reshape((c, kh, kw, n) + out_hw)
     hp, wp = h + 2 * padding[0], wd + 2 * padding[1]
     grad = zeros((c, n, hp, wp), dtype)
@@ -116,11 +119,7 @@ def conv2d_backward_weight(delta, a, kernel_shape, *, stride=1, padding=0):
     delta: (N, K, Ho, Wo) or (Ho, Wo); a: (N, C, H, W) or (H, W);
     kernel_shape: (K, C, kh, kw) or (kh, kw). Returns an array of shape kernel_shape.
     """
-    delta = V.array(delta, "delta")
-    a = V.array(a, "a")
-    d4, d2d = V.as_nchw(delta, "delta", "(N, K, Ho, Wo)")
-    a4, a2d = V.as_nchw(a, "a")
-    V.same_mode("delta", d2d, "a", a2d)
+    d4, a4, d2d, dtype = _backward_operands(delta, a, "a", "(N, C, H, W)")
     shp = V.shape(kernel_shape, "kernel_shape", 2 if d2d else 4)
     k, c, kh, kw = (1, 1) + shp if d2d else shp
     n, ca, h, wd = a4.shape
@@ -128,8 +127,6 @@ def conv2d_backward_weight(delta, a, kernel_shape, *, stride=1, padding=0):
         raise ValueError(f"kernel_shape {tuple(kernel_shape)} has {c} input channel(s) but a has {ca}: they must match")
     stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
     V.delta_shape(d4, d2d, (n, k) + out_hw, "the shape conv2d produces for a and kernel_shape")
-    dtype = V.common_dtype(d4, a4)
-    d4, a4 = d4.astype(dtype, copy=False), a4.astype(dtype, copy=False)
     # cols · δᵀ, transposed after: OpenBLAS is several times slower on the long-inner-dimension δ · colsᵀ form.
     dw = (_columns(a4, kh, kw, stride, padding, out_hw) @ _delta_rows(d4).T).T.reshape(k, c, kh, kw)
     return dw[0, 0] if d2d else dw
