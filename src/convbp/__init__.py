@@ -8,7 +8,10 @@ sympy symbols (to derive the lecture's formulas).
 from .conv import conv2d, conv2d_backward_bias, conv2d_backward_input, conv2d_backward_weight
 from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 from .activations import relu, relu_prime, sigmoid, sigmoid_prime, tanh, tanh_prime
-from . import activations, blocks, gradcheck, unroll
+from . import activations, blocks, filters, gradcheck, models, nn, unroll
+
+# symbolic (sympy), plotting (matplotlib) and widgets (ipywidgets) are imported on use,
+# so that training a network does not pay for them: `from convbp import symbolic`.
 
 __all__ = [
     "conv2d",
@@ -27,7 +30,10 @@ __all__ = [
     "relu_prime",
     "activations",
     "blocks",
+    "filters",
     "gradcheck",
+    "models",
+    "nn",
     "unroll",
 ]
 
