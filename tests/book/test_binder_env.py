@@ -31,6 +31,7 @@ import nbformat
 from nbclient import NotebookClient
 
 root = Path(sys.argv[1])
+out_dir = Path(sys.argv[3])
 report = {}
 for rel in json.loads(sys.argv[2]):
     path = root / rel
@@ -40,6 +41,7 @@ for rel in json.loads(sys.argv[2]):
         NotebookClient(nb, timeout=300, kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         report[rel] = {"ok": True, "seconds": round(time.monotonic() - start, 1)}
+        nbformat.write(nb, out_dir / rel.replace("/", "__"))
     except Exception as exc:  # report every notebook, not just the first failure
         report[rel] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[-3000:]}
 print("REPORT" + json.dumps(report))
@@ -50,7 +52,6 @@ def clean_env() -> dict[str, str]:
     """The environment minus anything that would let the fresh venv see the dev venv."""
     env = {k: v for k, v in os.environ.items()
            if k not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "JUPYTER_PATH", "PYTHONSTARTUP"}}
-    env["MPLBACKEND"] = "Agg"
     return env
 
 
@@ -79,10 +80,15 @@ def test_requirements_alone_install_the_package(binder_python):
     assert where[1] != sys.prefix, "the notebooks must run in the fresh environment"
 
 
-def test_every_notebook_runs_top_to_bottom_in_a_fresh_kernel(binder_python):
+@pytest.fixture(scope="module")
+def executed_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("executed")
+
+
+def test_every_notebook_runs_top_to_bottom_in_a_fresh_kernel(binder_python, executed_dir):
     assert NOTEBOOKS, "the toc lists no notebook"
     run = subprocess.run(
-        [binder_python, "-c", RUN_NOTEBOOKS, str(ROOT), json.dumps(NOTEBOOKS)],
+        [binder_python, "-c", RUN_NOTEBOOKS, str(ROOT), json.dumps(NOTEBOOKS), str(executed_dir)],
         cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=3600,
     )
     lines = [line for line in run.stdout.splitlines() if line.startswith("REPORT")]
@@ -91,3 +97,38 @@ def test_every_notebook_runs_top_to_bottom_in_a_fresh_kernel(binder_python):
     failed = {nb: r["error"] for nb, r in report.items() if not r["ok"]}
     assert failed == {}, "\n\n".join(f"{nb}:\n{err}" for nb, err in failed.items())
     assert sorted(report) == sorted(NOTEBOOKS)
+
+
+def visible_outputs(nb) -> list[list[tuple[str, str]]]:
+    """Per code cell, the text a reader sees: streams, plain-text and LaTeX results, errors."""
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        shown = []
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream":
+                shown.append((out.name, out.text))
+            elif out.output_type in ("execute_result", "display_data"):
+                shown += [(mime, out.data[mime]) for mime in ("text/plain", "text/latex") if mime in out.data]
+            else:
+                shown.append((out.output_type, out.get("ename", "")))
+        cells.append(shown)
+    return cells
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_outputs_are_the_same_in_the_book_and_in_a_fresh_run(built_book, executed_dir, notebook):
+    """Two independent runs, the book's build and the fresh environment's, print the same numbers."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    fresh_path = executed_dir / notebook.replace("/", "__")
+    if not fresh_path.exists():
+        pytest.fail(f"{notebook} did not run in the fresh environment (see the test above)")
+    source = nbformat.read(ROOT / notebook, as_version=4)
+    _, built = get_cache(str(ROOT / "_build" / ".jupyter_cache")).merge_match_into_notebook(source)
+    fresh = nbformat.read(fresh_path, as_version=4)
+    assert visible_outputs(fresh) == visible_outputs(built), (
+        f"{notebook}: outputs differ between two runs; seed every random number generator"
+    )
