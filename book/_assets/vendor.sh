@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Refresh the front-end files the book serves from its own _static/ (see README.md here).
+# Refresh the front-end files the book serves from its own _static/ (README.md, "Works offline").
 # Needs node + npm; everyone else uses the committed copies in static/.
 # The versions are pinned in package.json and package-lock.json: to move to a new
 # version, edit package.json, run `npm install --package-lock-only`, then `make vendor`.
