@@ -4,8 +4,8 @@ Two pages are checked:
 - a page made here from tests/book/widgets_live.ipynb the way MyST-NB makes the book's pages (the saved widget
   state plus the book's vendored require.js and html-manager), so the widgets' own static behaviour is tested
   even before the chapters embed them;
-- the built book's chapter pages (_build/html/book/03_1_pooling_residual.html, 03_2_conv_residual.html),
-  once `make book` has built them with the widgets embedded.
+- the built book's chapter pages (book/03_1_pooling_residual.html, 03_2_conv_residual.html,
+  03_3_kernel_gradients.html), served on 127.0.0.1 from the build that tests/book/conftest.py makes.
 In each, the slider steps with the keyboard (focus it, ArrowRight) and with ▶ Play, and the visible frame's
 numbers are the frames Python computed with convbp.
 """
@@ -25,14 +25,15 @@ from nbclient import NotebookClient
 
 from test_widgets import caption, numbers  # tests/ is on sys.path (tests/conftest.py)
 
+from _book import require_chromium
 from convbp.widgets import ConvStepper, PoolingStepper
 
 playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
 STATIC = ROOT / "book" / "_assets" / "static"
-BOOK = ROOT / "_build" / "html" / "book"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 STEPPERS = {"convbp-pooling-stepper": PoolingStepper, "convbp-conv-stepper": ConvStepper}
@@ -64,17 +65,9 @@ def made_page(tmp_path_factory) -> str:
     return page.as_uri()
 
 
-def book_page(name: str, widget_class: str):
-    path = BOOK / name
-    if not path.exists():
-        pytest.skip(f"{path} is not built (run `make book`)")
-    if widget_class not in path.read_text(encoding="utf-8"):
-        pytest.skip(f"{name} does not embed the widget yet ({widget_class} not in the page)")
-    return path.as_uri()
-
-
 @pytest.fixture(scope="module")
 def browser():
+    require_chromium()
     with playwright.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
@@ -86,7 +79,7 @@ def open_offline(browser, url):
     outside = []
 
     def only_files(route):
-        if route.request.url.startswith(("file:", "data:", "blob:")):
+        if route.request.url.startswith(("file:", "data:", "blob:", "http://127.0.0.1:")):
             route.continue_()
         else:
             outside.append(route.request.url)
@@ -128,10 +121,11 @@ def assert_frame(root, expected_frames, k):
     assert html.unescape(caption(shown.replace('"', "'"))).split() == html.unescape(caption(want)).split()
 
 
-def drive(page, widget_class):
-    root = page.locator(f".{widget_class}")
+def drive(page, widget_class, frames=None, index=0):
+    """Step the index-th widget of that class on the page and compare with the frames Python made."""
+    root = page.locator(f".{widget_class}").nth(index)
     root.wait_for(timeout=30_000)
-    frames = STEPPERS[widget_class]().frames
+    frames = STEPPERS[widget_class]().frames if frames is None else frames
     wait_for(lambda: assert_frame(root, frames, 0))
     assert "live Python kernel" in root.locator(".convbp-note").inner_text() and "🚀" in root.locator(".convbp-note").inner_text()
     # Keyboard: focus the slider's handle and step right.
@@ -162,11 +156,22 @@ def test_made_page_steps_without_a_kernel(browser, made_page, widget_class):
         context.close()
 
 
-@pytest.mark.parametrize("name, widget_class", [("03_1_pooling_residual.html", "convbp-pooling-stepper"), ("03_2_conv_residual.html", "convbp-conv-stepper")])
-def test_built_book_steps_without_a_kernel(browser, name, widget_class):
-    url = book_page(name, widget_class)
-    context, page = open_offline(browser, url)
+# Each stepper the chapters embed, with the arguments its cell passes (see the notebooks' "Try it" cells).
+BOOK_STEPPERS = {
+    "3.1 max pooling": ("03_1_pooling_residual.html", "convbp-pooling-stepper", 0, lambda: PoolingStepper()),
+    "3.1 overlapping windows": ("03_1_pooling_residual.html", "convbp-pooling-stepper", 1, lambda: PoolingStepper(
+        a=[[1, 2, 0, 1, 3], [0, 4, 1, 2, 1], [2, 1, 9, 0, 2], [1, 3, 0, 2, 1], [0, 1, 2, 1, 8]], delta=[[1, 2], [3, 4]], size=3, stride=2)),
+    "3.2 convolution": ("03_2_conv_residual.html", "convbp-conv-stepper", 0, lambda: ConvStepper()),
+    "3.3 stride 2": ("03_3_kernel_gradients.html", "convbp-conv-stepper", 0, lambda: ConvStepper(
+        a=[[1, 2, 0, 1], [3, 1, 2, 0], [0, 1, 3, 2], [2, 0, 1, 1]], w=[[1, 2], [-1, 0]], delta=[[1, -1], [2, 1]], stride=2)),
+}
+
+
+@pytest.mark.parametrize("which", list(BOOK_STEPPERS))
+def test_built_book_steps_without_a_kernel(browser, book_url, which):
+    name, widget_class, index, make = BOOK_STEPPERS[which]
+    context, page = open_offline(browser, f"{book_url}book/{name}")
     try:
-        drive(page, widget_class)
+        drive(page, widget_class, make().frames, index)
     finally:
         context.close()
