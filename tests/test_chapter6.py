@@ -4,7 +4,6 @@ with the same settings as the notebook."""
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from convbp import nn

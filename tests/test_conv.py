@@ -1,8 +1,7 @@
 """conv2d and its three gradients, checked against naive loops, finite differences and identities."""
 
 import numpy as np
-import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
 
 import convbp
 import reference as ref

@@ -47,7 +47,6 @@ def test_backward_kernels_equal_sympy_derivatives(a_shape, w_shape, stride, padd
 
 def test_lecture_z_equations_come_out_of_conv2d():
     a, w = symbol_grid("a", 3, 3), symbol_grid("w", 2, 2)
-    s = sympy.symbols
     z = convbp.conv2d(a, w, sympy.Symbol("b"))
     expected = {
         (0, 0): "a11*w11 + a12*w12 + a21*w21 + a22*w22 + b",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 import yaml
@@ -75,3 +78,50 @@ def require_chromium() -> None:
     if os.environ.get("CI"):
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
+
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+@contextmanager
+def chromium():
+    """Debian's Chromium driven by Playwright (its own browser download cannot run here)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def block_outside(context) -> list[str]:
+    """Abort every request of `context` that would leave the machine; returns the list they are noted in."""
+    outside: list[str] = []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("data:", "blob:", "file:")) or (urlparse(url).hostname or "") in LOOPBACK:
+            r.continue_()
+        else:
+            outside.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    return outside
+
+
+def wait_for(check, timeout: float = 20.0):
+    """Poll until check() stops raising: widgets and kernels answer asynchronously."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.time() + timeout
+    while True:
+        try:
+            return check()
+        except (AssertionError, PlaywrightError):
+            if time.time() > deadline:
+                raise
+            time.sleep(0.2)

@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-import venv
 
 import pytest
 
@@ -108,7 +107,11 @@ def visible_outputs(nb) -> list[list[tuple[str, str]]]:
         shown = []
         for out in cell.get("outputs", []):
             if out.output_type == "stream":
-                shown.append((out.name, out.text))
+                # A stream arrives in chunks that depend on timing: join consecutive ones.
+                if shown and shown[-1][0] == out.name:
+                    shown[-1] = (out.name, shown[-1][1] + out.text)
+                else:
+                    shown.append((out.name, out.text))
             elif out.output_type in ("execute_result", "display_data"):
                 shown += [(mime, out.data[mime]) for mime in ("text/plain", "text/latex") if mime in out.data]
             else:

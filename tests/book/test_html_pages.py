@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from _book import CHROMIUM, CHROMIUM_ARGS, HTML, require_chromium, toc_files
+from _book import HTML, LOOPBACK, chromium, toc_files
 
 pytestmark = pytest.mark.browser
 
-LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
 # Pages Sphinx writes besides the toc's documents.
 EXTRA_PAGES = ["genindex", "search"]
 PAGES = [doc + ".html" for doc in toc_files()] + [p + ".html" for p in EXTRA_PAGES]
@@ -55,15 +55,8 @@ class Visit:
 
 @pytest.fixture(scope="module")
 def browser(book_url):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def load(context, url: str):

@@ -15,21 +15,20 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 import pytest
 
 import convbp
+from _book import block_outside, chromium, wait_for
 from convbp import filters
+
+pytestmark = pytest.mark.browser
 
 playwright = pytest.importorskip("playwright.sync_api")
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 def _free_port() -> int:
@@ -70,26 +69,14 @@ def voila_url():
 
 @pytest.fixture(scope="module")
 def page(voila_url):
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as browser:
         context = browser.new_context()
-        outside = []
-
-        def only_loopback(route):
-            host = urlparse(route.request.url).hostname or ""
-            if route.request.url.startswith(("data:", "blob:")) or host in LOOPBACK:
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", only_loopback)
+        block_outside(context)
         page = context.new_page()
         page.goto(voila_url, wait_until="domcontentloaded", timeout=120_000)
         # voila runs the notebook before it renders: wait for the last widget to appear.
         page.locator(".convbp-kernel-editor").wait_for(timeout=120_000)
         yield page
-        browser.close()
 
 
 def visible_grid(root, name: str) -> np.ndarray:
@@ -97,18 +84,6 @@ def visible_grid(root, name: str) -> np.ndarray:
     table = root.locator(f"table[data-grid='{name}'] >> visible=true")
     rows = table.locator("tr").all_inner_texts()
     return np.array([[float(x.replace("−", "-")) for x in re.split(r"\s+", r.strip())] for r in rows])
-
-
-def wait_for(check, timeout=20.0):
-    """Poll until check() stops raising AssertionError: the kernel answers asynchronously."""
-    deadline = time.time() + timeout
-    while True:
-        try:
-            return check()
-        except (AssertionError, playwright.Error):
-            if time.time() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def text_box(root, label: str):

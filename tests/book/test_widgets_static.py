@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import time
 from pathlib import Path
 
 import nbformat
@@ -25,7 +24,7 @@ from nbclient import NotebookClient
 
 from test_widgets import caption, numbers  # tests/ is on sys.path (tests/conftest.py)
 
-from _book import require_chromium
+from _book import block_outside, chromium, wait_for
 from convbp.widgets import ConvStepper, PoolingStepper
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -34,8 +33,6 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
 STATIC = ROOT / "book" / "_assets" / "static"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 STEPPERS = {"convbp-pooling-stepper": PoolingStepper, "convbp-conv-stepper": ConvStepper}
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
@@ -67,39 +64,16 @@ def made_page(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def browser():
-    require_chromium()
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def open_offline(browser, url):
     context = browser.new_context()
-    outside = []
-
-    def only_files(route):
-        if route.request.url.startswith(("file:", "data:", "blob:", "http://127.0.0.1:")):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_files)
+    block_outside(context)
     page = context.new_page()
     page.goto(url, wait_until="load")
     return context, page
-
-
-def wait_for(check, timeout=15.0):
-    deadline = time.time() + timeout
-    while True:
-        try:
-            return check()
-        except (AssertionError, playwright.Error):
-            if time.time() > deadline:
-                raise
-            time.sleep(0.15)
 
 
 def visible_frame(root) -> str:
