@@ -15,7 +15,7 @@ import numpy as np
 STATIC_NOTE = (
     "<div class='convbp-note' style='font-size:0.85em;color:#555;margin:2px 0'>"
     "✎ Editing the boxes recomputes everything, but only with a live Python kernel: open this page "
-    "on Binder or with <b>Live Code</b> from the 🚀 button at the top of the page (or run the notebook in Jupyter). "
+    "on Binder or with <b>Live Code</b> from the rocket (🚀) button at the top of the page (or run the notebook in Jupyter). "
     "In the static book the slider and ▶ still step through the example shown.</div>"
 )
 LIVE_NOTE = "<div class='convbp-note' style='font-size:0.85em;color:#555;margin:2px 0'>✎ Live: edits recompute every step.</div>"
