@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: env test book vendor bench clean
+.PHONY: env test book vendor bench lock clean
 
 env: $(STAMP)
 
@@ -41,6 +41,10 @@ vendor:
 
 bench: env
 	$(BIN)/python benchmarks/run.py
+
+# Re-pin requirements*.txt from requirements*.in (needs the package index).
+lock:
+	$(PY) scripts/lock.py
 
 clean:
 	rm -rf _build book/_assets/node_modules
