@@ -83,6 +83,27 @@ def conv2d(a, w, b=None, *, stride=1, padding=0):
     return z[0, 0] if a2d else z
 
 
+def _scatter_on_flat_grid(d4, w4, padded_shape):
+    """col2im for stride 1, as a few long streaming adds instead of N·Ho short rows each.
+
+    δ is laid on the padded input grid (zeros where no output is) and the grid is flattened
+    to L = N·Hp·Wp positions. Output m = (n·Hp + i)·Wp + j reads input m + p·Wp + q, so the
+    residual flowing back through offset (p, q) is one contiguous slice shifted by p·Wp + q.
+    Returns ∂J/∂a_pad laid out (C, N, Hp, Wp).
+    """
+    n, c, hp, wp = padded_shape
+    k, _, kh, kw = w4.shape
+    ho, wo = d4.shape[2:]
+    span = n * hp * wp - (kh - 1) * wp - (kw - 1)  # the last output's window ends at the grid's end
+    grid = zeros((k, n, hp, wp), d4.dtype)
+    grid[:, :, :ho, :wo] = d4.transpose(1, 0, 2, 3)
+    dcols = (w4.reshape(k, -1).T @ grid.reshape(k, -1)[:, :span]).reshape(c, kh * kw, span)
+    grad = zeros((c, n * hp * wp), d4.dtype)
+    for p, q, _ in offsets(kh, kw, (1, 1), (1, 1)):
+        grad[:, p * wp + q : p * wp + q + span] += dcols[:, p * kw + q]
+    return grad.reshape(c, n, hp, wp)
+
+
 def conv2d_backward_input(delta, w, input_shape, *, stride=1, padding=0):
     """∂J/∂a = Σ_{k,p,q} w[k, c, p, q] · δ[n, k, u, v] scattered to a[n, c, s·u + p − pad, s·v + q − pad].
 
@@ -103,11 +124,14 @@ def conv2d_backward_input(delta, w, input_shape, *, stride=1, padding=0):
         raise ValueError(f"w has {cw} input channel(s) but input_shape {tuple(input_shape)} has {c}: they must match")
     stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
     V.delta_shape(d4, d2d, (n, k) + out_hw, "the shape conv2d produces for input_shape and w")
-    dcols = (w4.reshape(k, -1).T @ _delta_rows(d4)).reshape((c, kh, kw, n) + out_hw)
     hp, wp = h + 2 * padding[0], wd + 2 * padding[1]
-    grad = zeros((c, n, hp, wp), dtype)
-    for p, q, window in offsets(kh, kw, stride, out_hw):
-        grad[(slice(None), slice(None)) + window] += dcols[:, p, q]
+    if stride == (1, 1):
+        grad = _scatter_on_flat_grid(d4, w4, (n, c, hp, wp))
+    else:
+        dcols = (w4.reshape(k, -1).T @ _delta_rows(d4)).reshape((c, kh, kw, n) + out_hw)
+        grad = zeros((c, n, hp, wp), dtype)
+        for p, q, window in offsets(kh, kw, stride, out_hw):
+            grad[(slice(None), slice(None)) + window] += dcols[:, p, q]
     grad = np.ascontiguousarray(crop_hw(grad, padding, (h, wd)).transpose(1, 0, 2, 3))
     return grad[0, 0] if d2d else grad
 
