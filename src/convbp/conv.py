@@ -110,7 +110,7 @@ def conv2d_backward_input(delta, w, input_shape, *, stride=1, padding=0):
     This is the residual passed to the layer before (still to be multiplied by σ′(z^(l−1))).
     It equals the lecture's recipe (rotate w by 180°, dilate and zero-pad δ, correlate),
     see `convbp.blocks.residual_before_conv`; here it is one matrix product Wᵀ·δ
-    followed by adding each offset's slice back (col2im).
+    followed by adding each offset's slice back (col2im; for stride 1, on the flattened padded grid).
 
     delta: (N, K, Ho, Wo) or (Ho, Wo); w: (K, C, kh, kw) or (kh, kw);
     input_shape: (N, C, H, W) or (H, W). Returns an array of shape input_shape.
