@@ -98,3 +98,24 @@ def show_sliding(grid, window, *, stride=1, titles: Sequence[str] | None = None,
     if len(titles) != len(masks):
         raise ValueError(f"titles must have one entry per window position ({len(masks)}); got {len(titles)}")
     return show_grids([grid] * len(masks), titles, fmt=fmt, cmap=cmap, highlights=masks, size=size)
+
+
+def show_weight_sharing(ax, M, w, *, labels: bool = True):
+    """Draw an unrolled convolution matrix M (from unroll.conv_matrix on a symbolic kernel w), one colour per weight.
+
+    White marks a structural zero (local connection); a colour repeated along shifted diagonals
+    marks one weight used by every output (weight sharing). labels writes each entry's symbol.
+    """
+    import matplotlib.pyplot as plt
+    import sympy
+    from matplotlib.colors import ListedColormap
+
+    M, w = np.asarray(M, dtype=object), np.asarray(w, dtype=object)
+    index = {s: k + 1 for k, s in enumerate(w.ravel())}
+    which = np.vectorize(lambda e: index.get(e, 0), otypes=[int])(M)
+    colours = ["white"] + [plt.cm.tab10(k % 10) for k in range(w.size)]
+    ax.imshow(which, cmap=ListedColormap(colours), vmin=0, vmax=w.size)
+    for (i, j), e in np.ndenumerate(M):
+        ax.text(j, i, f"${sympy.latex(e)}$" if labels and e != 0 else "", ha="center", va="center", fontsize=8)
+    ax.set(xlabel="input position (flattened)", ylabel="output position", xticks=[], yticks=[])
+    return ax
