@@ -44,11 +44,6 @@ def all_zero(grid) -> bool:
     return bool(np.all(simplify_grid(grid) == 0))
 
 
-def fd_error(forward, x, delta, analytic) -> float:
-    numeric = gradcheck.numerical_gradient(lambda t: np.sum(delta * forward(t)), x)
-    return gradcheck.relative_error(analytic, numeric)
-
-
 # ---------------------------------------------------------------- 3.1 pooling
 
 
@@ -112,7 +107,7 @@ def test_pooling_residual_times_sigma_prime_matches_finite_differences():
         (convbp.avg_pool2d, lambda d, a: convbp.avg_pool2d_backward(d, a.shape, 2), AVG_RESIDUAL),
     ]:
         analytic = back(delta, convbp.sigmoid(z_prev)) * convbp.sigmoid_prime(z_prev)
-        assert fd_error(lambda z: pool(convbp.sigmoid(z), 2), z_prev, delta, analytic) < 1e-6
+        assert gradcheck.check_backward(lambda z: pool(convbp.sigmoid(z), 2), z_prev, delta, analytic) < 1e-6
 
 
 def test_overlapping_windows_add():
@@ -120,10 +115,10 @@ def test_overlapping_windows_add():
     d = np.array([[1.0, 2.0], [3.0, 4.0]])
     g = convbp.max_pool2d_backward(d, x, 3, stride=2)
     assert g[2, 2] == 10 and g.sum() == 10
-    assert fd_error(lambda t: convbp.max_pool2d(t, 3, stride=2), x, d, g) < 1e-6
+    assert gradcheck.check_backward(lambda t: convbp.max_pool2d(t, 3, stride=2), x, d, g) < 1e-6
     ga = convbp.avg_pool2d_backward(d, x.shape, 3, stride=2)
     assert ga[2, 2] == pytest.approx(10 / 9)
-    assert fd_error(lambda t: convbp.avg_pool2d(t, 3, stride=2), x, d, ga) < 1e-6
+    assert gradcheck.check_backward(lambda t: convbp.avg_pool2d(t, 3, stride=2), x, d, ga) < 1e-6
 
 
 def test_tie_goes_to_first_maximum_and_central_difference_splits_it():
@@ -138,11 +133,11 @@ def test_sizes_that_do_not_divide():
     d = np.arange(1.0, 5.0).reshape(2, 2)
     g = convbp.max_pool2d_backward(d, x, 2)
     assert not g[4].any() and not g[:, 4].any()
-    assert fd_error(lambda t: convbp.max_pool2d(t, 2), x, d, g) < 1e-6
+    assert gradcheck.check_backward(lambda t: convbp.max_pool2d(t, 2), x, d, g) < 1e-6
     d3 = np.arange(1.0, 10.0).reshape(3, 3)
     g3 = convbp.max_pool2d_backward(d3, x, 2, padding=1)
     assert g3.sum() == d3.sum()
-    assert fd_error(lambda t: convbp.max_pool2d(t, 2, padding=1), x, d3, g3) < 1e-6
+    assert gradcheck.check_backward(lambda t: convbp.max_pool2d(t, 2, padding=1), x, d3, g3) < 1e-6
 
 
 def test_exercise_3_1_stride_one():
@@ -245,7 +240,7 @@ def test_residual_matches_finite_differences_on_a_real_layer():
     forward = lambda t: convbp.conv2d(t, k, stride=2, padding=1)  # noqa: E731
     d = rng.normal(size=forward(x).shape)
     g = blocks.residual_before_conv(d, k, x.shape, stride=2, padding=1)
-    assert fd_error(forward, x, d, g) < 1e-6
+    assert gradcheck.check_backward(forward, x, d, g) < 1e-6
 
 
 def test_forward_is_correlation_backward_is_convolution():
@@ -295,10 +290,10 @@ def test_weight_and_bias_gradients_match_finite_differences():
     x, k, bias = rng.normal(size=(2, 3, 7, 7)), rng.normal(size=(4, 3, 3, 3)), rng.normal(size=4)
     d = rng.normal(size=convbp.conv2d(x, k, bias, stride=2, padding=1).shape)
     dw = convbp.conv2d_backward_weight(d, x, k.shape, stride=2, padding=1)
-    assert fd_error(lambda t: convbp.conv2d(x, t, bias, stride=2, padding=1), k, d, dw) < 1e-6
+    assert gradcheck.check_backward(lambda t: convbp.conv2d(x, t, bias, stride=2, padding=1), k, d, dw) < 1e-6
     db = convbp.conv2d_backward_bias(d)
     assert db.shape == (4,)
-    assert fd_error(lambda t: convbp.conv2d(x, k, t, stride=2, padding=1), bias, d, db) < 1e-6
+    assert gradcheck.check_backward(lambda t: convbp.conv2d(x, k, t, stride=2, padding=1), bias, d, db) < 1e-6
     xp, dd = blocks.zero_pad(x, 1), blocks.dilate(d, 2)
     rule = np.array([[sum(convbp.conv2d(xp[n, c], dd[n, kk]) for n in range(2))[:3, :3]
                       for c in range(3)] for kk in range(4)])

@@ -4,7 +4,7 @@ import sympy
 from hypothesis import given, strategies as st
 
 import convbp
-from convbp.gradcheck import check_gradient, numerical_gradient, relative_error
+from convbp.gradcheck import check_backward, check_gradient, numerical_gradient, relative_error
 from convbp.symbolic import as_matrix, equations, symbol_grid, symbol_tensor
 from convbp.unroll import conv_matrix, layer_counts
 
@@ -55,3 +55,12 @@ def test_symbol_names_follow_the_lecture():
     eqs = equations("z", convbp.conv2d(symbol_grid("a", 3, 3), symbol_grid("w", 2, 2)))
     assert str(eqs[0].lhs) == "z11" and len(eqs) == 4
     assert as_matrix(np.eye(2)).shape == (2, 2)
+
+
+def test_check_backward_catches_a_wrong_gradient():
+    rng = np.random.default_rng(0)
+    a, w, d = rng.standard_normal((5, 5)), rng.standard_normal((2, 2)), rng.standard_normal((4, 4))
+    forward = lambda t: convbp.conv2d(t, w)
+    right = convbp.conv2d_backward_input(d, w, a.shape)
+    assert check_backward(forward, a, d, right) < 1e-8
+    assert check_backward(forward, a, d, right * 1.01) > 1e-3

@@ -44,3 +44,13 @@ def relative_error(a, b) -> float:
 def check_gradient(f: Callable[[np.ndarray], float], grad, x, eps: float = 1e-6) -> float:
     """Relative error between an analytic gradient `grad` of f at x and the finite-difference one."""
     return relative_error(grad, numerical_gradient(f, x, eps))
+
+
+def check_backward(forward: Callable[[np.ndarray], np.ndarray], x, delta, grad, eps: float = 1e-6) -> float:
+    """Relative error of a backward pass: `grad` should be ∂J/∂x for J = Σ δ ⊙ forward(x).
+
+    This is how every backward kernel is tested: any residual δ coming from the layer above,
+    pushed back through `forward`, must match central differences of that linear loss.
+    """
+    delta = np.asarray(delta, dtype=np.float64)
+    return check_gradient(lambda t: float(np.sum(delta * forward(t))), grad, x, eps)
