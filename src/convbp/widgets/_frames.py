@@ -54,6 +54,15 @@ def grid_text(grid) -> str:
     return "; ".join(" ".join(fmt(v).replace("−", "-") for v in row) for row in np.asarray(grid))
 
 
+def grid_box(grid, label: str, width: str = "300px") -> W.Text:
+    """A text box holding a grid as rows "1 8 4 3; 7 2 1 9"; edits arrive when the reader presses Enter or leaves it."""
+    return W.Text(grid_text(grid), description=label, continuous_update=False, layout=W.Layout(width=width))
+
+
+def int_box(value: int, label: str) -> W.IntText:
+    return W.IntText(value=value, description=label, layout=W.Layout(width="130px"))
+
+
 def parse_grid(text: str, name: str, *, max_shape=(8, 8)) -> np.ndarray:
     """Read rows separated by ';' or new lines, entries by spaces or commas, into a float grid.
 

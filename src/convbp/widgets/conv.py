@@ -46,12 +46,11 @@ class ConvStepper(F.Stepper):
         delta = np.asarray(DEFAULT_DELTA if delta is None else delta, dtype=float)
         frames = self._compute(a, w, delta, stride, padding)
         self._quiet = False
-        wide = W.Layout(width="300px")
-        self.a_box = W.Text(F.grid_text(a), description="a (input)", continuous_update=False, layout=wide)
-        self.w_box = W.Text(F.grid_text(w), description="w (kernel)", continuous_update=False, layout=wide)
-        self.delta_box = W.Text(F.grid_text(delta), description="δ (residual)", continuous_update=False, layout=wide)
-        self.stride_box = W.IntText(value=stride, description="stride", layout=W.Layout(width="130px"))
-        self.padding_box = W.IntText(value=padding, description="padding", layout=W.Layout(width="130px"))
+        self.a_box = F.grid_box(a, "a (input)")
+        self.w_box = F.grid_box(w, "w (kernel)")
+        self.delta_box = F.grid_box(delta, "δ (residual)")
+        self.stride_box = F.int_box(stride, "stride")
+        self.padding_box = F.int_box(padding, "padding")
         for box in (self.a_box, self.w_box, self.delta_box, self.stride_box, self.padding_box):
             box.observe(self._on_edit, names="value")
         controls = [W.HBox([self.a_box, self.w_box]), W.HBox([self.delta_box, self.stride_box, self.padding_box])]

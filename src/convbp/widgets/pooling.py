@@ -37,11 +37,11 @@ class PoolingStepper(F.Stepper):
         stride = size if stride is None else stride
         frames = self._compute(a, delta, mode, size, stride)  # a bad argument raises here, before any widget exists
         self._quiet = False
-        self.a_box = W.Text(F.grid_text(a), description="a (input)", continuous_update=False, layout=W.Layout(width="320px"))
-        self.delta_box = W.Text(F.grid_text(delta), description="δ (next)", continuous_update=False, layout=W.Layout(width="320px"))
+        self.a_box = F.grid_box(a, "a (input)", "320px")
+        self.delta_box = F.grid_box(delta, "δ (next)", "320px")
         self.mode_box = W.Dropdown(options=[(v, k) for k, v in MODES.items()], value=mode, description="mode", layout=W.Layout(width="220px"))
-        self.size_box = W.IntText(value=size, description="size", layout=W.Layout(width="130px"))
-        self.stride_box = W.IntText(value=stride, description="stride", layout=W.Layout(width="130px"))
+        self.size_box = F.int_box(size, "size")
+        self.stride_box = F.int_box(stride, "stride")
         for box in (self.a_box, self.delta_box, self.mode_box, self.size_box, self.stride_box):
             box.observe(self._on_edit, names="value")
         controls = [W.HBox([self.a_box, self.delta_box]), W.HBox([self.mode_box, self.size_box, self.stride_box])]
