@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Callable
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .activations import ACTIVATIONS
 from .conv import conv2d, conv2d_backward_bias, conv2d_backward_input, conv2d_backward_weight
@@ -280,11 +281,6 @@ def cosine_lr(lr: float, epoch: int, epochs: int) -> float:
 def _one_blas_thread():
     """Run BLAS on one thread: our matrices are small (at most a few thousand × a few hundred), so
     threads save little, and on a busy machine spinning BLAS threads can make training several times slower."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # threadpoolctl comes with scikit-learn; without it, keep NumPy's default
-        yield
-        return
     with threadpool_limits(limits=1, user_api="blas"):
         yield
 
