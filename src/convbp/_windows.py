@@ -35,18 +35,6 @@ def pad_hw(x: np.ndarray, padding: tuple[int, int], value=0) -> np.ndarray:
     return out
 
 
-def window_view(x: np.ndarray, kh: int, kw: int, stride: tuple[int, int], out_hw: tuple[int, int]) -> np.ndarray:
-    """A read-only view v[c, p, q, n, i, j] = x[n, c, s·i + p, s·j + q] of a padded (N, C, Hp, Wp) array.
-
-    No data moves until the caller reshapes it; one reshape copy is the whole of im2col.
-    """
-    sn, sc, sh, sw = x.strides
-    n, c = x.shape[:2]
-    return np.lib.stride_tricks.as_strided(
-        x, (c, kh, kw, n) + tuple(out_hw), (sc, sh, sw, sn, sh * stride[0], sw * stride[1]), writeable=False
-    )
-
-
 def crop_hw(x: np.ndarray, padding: tuple[int, int], hw: tuple[int, int]) -> np.ndarray:
     """Undo pad_hw: keep the H×W block that started at (ph, pw)."""
     ph, pw = padding

@@ -8,17 +8,18 @@ Shapes: a (N, C, H, W), w (K, C, kh, kw), b (K,), z and δ = ∂J/∂z (N, K, Ho
 with Ho = ⌊(H + 2·padding − kh) / stride⌋ + 1. 2-D `a` (H, W) with 2-D `w` (kh, kw)
 is the lecture's single-channel case and gives 2-D results.
 
-All four functions are one matrix product each: the input is cut into columns
-(one column per output pixel, one row per (c, p, q)), so the same code runs on
-float32, float64 and NumPy object arrays of sympy symbols.
+Each of the three products is im2col and a matrix product: the input is cut into
+columns (one column per output pixel, one row per (c, p, q)), so z = W · cols,
+∂J/∂W = δ · colsᵀ and ∂J/∂a = col2im(Wᵀ · δ). The same code runs on float32, float64
+and NumPy object arrays of sympy symbols; `convbp._unfold` does it a few samples at a time.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from . import _dense, _unfold
 from . import _validate as V
-from ._windows import crop_hw, offsets, pad_hw, window_view, zeros
 
 
 def _geometry(a_hw, k_hw, stride, padding):
@@ -29,15 +30,9 @@ def _geometry(a_hw, k_hw, stride, padding):
     return (sh, sw), (ph, pw), (ho, wo)
 
 
-def _columns(a: np.ndarray, kh: int, kw: int, stride, padding, out_hw) -> np.ndarray:
-    """im2col: cols[(c, p, q), (n, i, j)] = a_pad[n, c, s·i + p, s·j + q], shape (C·kh·kw, N·Ho·Wo)."""
-    a_pad = np.ascontiguousarray(pad_hw(a, padding))
-    return window_view(a_pad, kh, kw, stride, out_hw).reshape(a.shape[1] * kh * kw, -1)
-
-
-def _delta_rows(delta: np.ndarray) -> np.ndarray:
-    """δ (N, K, Ho, Wo) as a (K, N·Ho·Wo) matrix, matching the columns' order."""
-    return delta.transpose(1, 0, 2, 3).reshape(delta.shape[1], -1)
+def _engine(dtype, hw, khw, channels, kernels, out_hw):
+    """Which implementation does the products: the dense matrix for tiny maps, im2col otherwise. Both are tested against the formula."""
+    return _dense if _dense.worth_it(dtype, hw, khw, channels, kernels, out_hw) else _unfold
 
 
 def _backward_operands(delta, x, name: str, layout: str):
@@ -76,32 +71,9 @@ def conv2d(a, w, b=None, *, stride=1, padding=0):
             raise ValueError(f"b must have shape ({k},), one bias per kernel; got {b.shape}")
         dtype = V.common_dtype(a4, w4, b)
     a4, w4 = a4.astype(dtype, copy=False), w4.astype(dtype, copy=False)
-    z = w4.reshape(k, -1) @ _columns(a4, kh, kw, stride, padding, out_hw)
-    if b is not None:
-        z += b.astype(dtype, copy=False)[:, None]
-    z = np.ascontiguousarray(z.reshape((k, n) + out_hw).transpose(1, 0, 2, 3))
+    b = None if b is None else b.astype(dtype, copy=False)
+    z = _engine(dtype, (h, wd), (kh, kw), c, k, out_hw).forward(a4, w4, b, stride, padding)
     return z[0, 0] if a2d else z
-
-
-def _scatter_on_flat_grid(d4, w4, padded_shape):
-    """col2im for stride 1, as a few long streaming adds instead of N·Ho short rows each.
-
-    δ is laid on the padded input grid (zeros where no output is) and the grid is flattened
-    to L = N·Hp·Wp positions. Output m = (n·Hp + i)·Wp + j reads input m + p·Wp + q, so the
-    residual flowing back through offset (p, q) is one contiguous slice shifted by p·Wp + q.
-    Returns ∂J/∂a_pad laid out (C, N, Hp, Wp).
-    """
-    n, c, hp, wp = padded_shape
-    k, _, kh, kw = w4.shape
-    ho, wo = d4.shape[2:]
-    span = n * hp * wp - (kh - 1) * wp - (kw - 1)  # the last output's window ends at the grid's end
-    grid = zeros((k, n, hp, wp), d4.dtype)
-    grid[:, :, :ho, :wo] = d4.transpose(1, 0, 2, 3)
-    dcols = (w4.reshape(k, -1).T @ grid.reshape(k, -1)[:, :span]).reshape(c, kh * kw, span)
-    grad = zeros((c, n * hp * wp), d4.dtype)
-    for p, q, _ in offsets(kh, kw, (1, 1), (1, 1)):
-        grad[:, p * wp + q : p * wp + q + span] += dcols[:, p * kw + q]
-    return grad.reshape(c, n, hp, wp)
 
 
 def conv2d_backward_input(delta, w, input_shape, *, stride=1, padding=0):
@@ -110,7 +82,7 @@ def conv2d_backward_input(delta, w, input_shape, *, stride=1, padding=0):
     This is the residual passed to the layer before (still to be multiplied by σ′(z^(l−1))).
     It equals the lecture's recipe (rotate w by 180°, dilate and zero-pad δ, correlate),
     see `convbp.blocks.residual_before_conv`; here it is one matrix product Wᵀ·δ
-    followed by adding each offset's slice back (col2im; for stride 1, on the flattened padded grid).
+    followed by adding each window's column back onto the pixels it came from (col2im).
 
     delta: (N, K, Ho, Wo) or (Ho, Wo); w: (K, C, kh, kw) or (kh, kw);
     input_shape: (N, C, H, W) or (H, W). Returns an array of shape input_shape.
@@ -124,15 +96,7 @@ def conv2d_backward_input(delta, w, input_shape, *, stride=1, padding=0):
         raise ValueError(f"w has {cw} input channel(s) but input_shape {tuple(input_shape)} has {c}: they must match")
     stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
     V.delta_shape(d4, d2d, (n, k) + out_hw, "the shape conv2d produces for input_shape and w")
-    hp, wp = h + 2 * padding[0], wd + 2 * padding[1]
-    if stride == (1, 1):
-        grad = _scatter_on_flat_grid(d4, w4, (n, c, hp, wp))
-    else:
-        dcols = (w4.reshape(k, -1).T @ _delta_rows(d4)).reshape((c, kh, kw, n) + out_hw)
-        grad = zeros((c, n, hp, wp), dtype)
-        for p, q, window in offsets(kh, kw, stride, out_hw):
-            grad[(slice(None), slice(None)) + window] += dcols[:, p, q]
-    grad = np.ascontiguousarray(crop_hw(grad, padding, (h, wd)).transpose(1, 0, 2, 3))
+    grad = _engine(dtype, (h, wd), (kh, kw), c, k, out_hw).backward_input(d4, w4, (h, wd), stride, padding)
     return grad[0, 0] if d2d else grad
 
 
@@ -151,8 +115,7 @@ def conv2d_backward_weight(delta, a, kernel_shape, *, stride=1, padding=0):
         raise ValueError(f"kernel_shape {tuple(kernel_shape)} has {c} input channel(s) but a has {ca}: they must match")
     stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
     V.delta_shape(d4, d2d, (n, k) + out_hw, "the shape conv2d produces for a and kernel_shape")
-    # cols · δᵀ, transposed after: OpenBLAS is several times slower on the long-inner-dimension δ · colsᵀ form.
-    dw = (_columns(a4, kh, kw, stride, padding, out_hw) @ _delta_rows(d4).T).T.reshape(k, c, kh, kw)
+    dw = _engine(dtype, (h, wd), (kh, kw), c, k, out_hw).backward_weight(d4, a4, (kh, kw), stride, padding)
     return dw[0, 0] if d2d else dw
 
 

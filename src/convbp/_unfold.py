@@ -1,0 +1,292 @@
+"""im2col and col2im, a few samples at a time: the engine under conv2d and its gradients.
+
+Unfolding ("im2col") copies every window of the input into a column, so the convolution
+becomes one matrix product per sample: z_n (K, Ho·Wo) = W (K, C·kh·kw) · cols_n. The columns
+of a whole batch are kh·kw times the input (37 MB for 64×16×32×32 with a 3×3 kernel); writing
+them to memory and reading them back costs more than the arithmetic. So samples go in groups
+whose columns fit in a core's cache, and each group is unfolded and multiplied while it is
+still there. Groups run on one thread per core, each with single-threaded BLAS (NumPy
+releases the GIL in copies and matmul). A group writes only its own samples, and the weight
+gradient adds the groups' sums in group order, so the numbers never depend on the threads.
+
+Columns are filled straight from the unpadded input, one kernel offset (p, q) at a time
+(a loop of kh·kw vectorised copies): the entries that would read padding are zero when the
+scratch array is made and are never written, so the array is reused from call to call.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ._windows import zeros
+
+# Scratch per group: about a core's L2 cache on current x86 servers.
+_GROUP_BYTES = 1 << 22
+# Batches whose scratch is smaller than this run as one group on the calling thread:
+# waking another thread costs about 0.1 ms on a virtual machine.
+_SERIAL_BYTES = 1 << 22
+# Scratch arrays up to this size are kept for the next call; larger ones (one sample of a big
+# image) are made afresh rather than held on to.
+_KEEP_BYTES = 1 << 24
+
+_pool: ThreadPoolExecutor | None = None
+_blas = None  # threadpoolctl's controller, made on first use
+_local = threading.local()
+
+
+@functools.lru_cache(maxsize=64)
+def windows(hw, khw, stride, padding) -> Windows:
+    """The Windows of one layer's geometry, made once: a training loop asks for the same few again and again."""
+    return Windows(hw, khw, stride, padding)
+
+
+class Windows:
+    """Where each kernel offset (p, q) reads: (H, W) maps, (kh, kw) kernel, stride and padding pairs.
+
+    For offset (p, q), output (u, v) reads input (s·u + p − ph, s·v + q − pw). `parts` lists,
+    per offset, the outputs whose input is inside the map and the input slice they read.
+    """
+
+    def __init__(self, hw, khw, stride, padding):
+        (self.h, self.w), (self.kh, self.kw) = hw, khw
+        self.stride, self.padding = stride, padding
+        self.ho = (self.h + 2 * padding[0] - self.kh) // stride[0] + 1
+        self.wo = (self.w + 2 * padding[1] - self.kw) // stride[1] + 1
+        self.key = (hw, khw, stride, padding)
+        self.parts = []
+        for p in range(self.kh):
+            rows = _valid(p, self.h, self.ho, stride[0], padding[0])
+            for q in range(self.kw):
+                cols = _valid(q, self.w, self.wo, stride[1], padding[1])
+                if rows and cols:
+                    self.parts.append((p, q, (rows[0], cols[0]), (rows[1], cols[1])))
+
+    def unfold(self, cols, x):
+        """cols[m, c, p, q, u, v] = x[m, c, s·u + p − ph, s·v + q − pw] wherever that is inside x."""
+        for p, q, out, inp in self.parts:
+            cols[:, :, p, q, out[0], out[1]] = x[:, :, inp[0], inp[1]]
+
+    def fold(self, grad, cols):
+        """col2im, the adjoint of unfold: grad (m, C, H, W) = Σ over offsets of each column sent back to its pixel."""
+        grad[...] = 0
+        for p, q, out, inp in self.parts:
+            grad[:, :, inp[0], inp[1]] += cols[:, :, p, q, out[0], out[1]]
+
+
+def _valid(p, n, n_out, s, pad):
+    """Outputs u with 0 ≤ s·u + p − pad < n, as (output slice, input slice), or None if there are none."""
+    u0 = max(0, -(-(pad - p) // s))
+    u1 = min(n_out, -(-(n + pad - p) // s))
+    if u1 <= u0:
+        return None
+    first = s * u0 + p - pad
+    return slice(u0, u1), slice(first, first + s * (u1 - u0 - 1) + 1, s)
+
+
+def forward(a, w, b, stride, padding):
+    """z_n = W · cols_n (+ b): a (N, C, H, W), w (K, C, kh, kw), b (K,) or None → (N, K, Ho, Wo).
+
+    The bias rides in the product as one more column of W against a row of ones.
+    """
+    n, c = a.shape[:2]
+    k, _, kh, kw = w.shape
+    win = windows(tuple(a.shape[2:]), (kh, kw), stride, padding)
+    unfolded = c * kh * kw
+    w2 = w.reshape(k, unfolded)
+    if b is not None:
+        w2 = np.concatenate([w2, b.reshape(k, 1)], axis=1)
+    rows, pixels = w2.shape[1], win.ho * win.wo
+    z = np.empty((n, k, win.ho, win.wo), dtype=w2.dtype)
+
+    def group(samples):
+        cols = _scratch("forward", win, (samples, rows, pixels), a.dtype, ones_from=unfolded)
+
+        def run(n0, n1):
+            m = n1 - n0
+            win.unfold(cols[:m, :unfolded].reshape(m, c, kh, kw, win.ho, win.wo), a[n0:n1])
+            np.matmul(w2, cols[:m], out=z[n0:n1].reshape(m, k, pixels))
+        return run
+
+    _in_groups(n, (rows + k) * pixels * a.itemsize, group)
+    return z
+
+
+def backward_weight(d, a, khw, stride, padding):
+    """∂J/∂W = Σ_n δ_n · cols_nᵀ: d (N, K, Ho, Wo), a (N, C, H, W) → (K, C, kh, kw)."""
+    n, c = a.shape[:2]
+    k = d.shape[1]
+    win = windows(tuple(a.shape[2:]), tuple(khw), stride, padding)
+    unfolded, pixels = c * win.kh * win.kw, win.ho * win.wo
+    dtype = np.result_type(d, a)
+    parts = {}
+
+    def group(samples):
+        cols = _scratch("weight", win, (samples, unfolded, pixels), a.dtype)
+
+        def run(n0, n1):
+            m = n1 - n0
+            win.unfold(cols[:m].reshape(m, c, win.kh, win.kw, win.ho, win.wo), a[n0:n1])
+            # cols_n · δ_nᵀ for the group's samples, summed and transposed at the end:
+            # OpenBLAS is about 1.5× slower on the δ_n · cols_nᵀ form of the same product.
+            parts[n0] = np.matmul(cols[:m], d[n0:n1].reshape(m, k, pixels).transpose(0, 2, 1)).sum(axis=0)
+        return run
+
+    _in_groups(n, (unfolded + k) * pixels * a.itemsize, group)
+    total = None
+    for n0 in sorted(parts):  # group order: the rounding never depends on the threads
+        total = parts[n0] if total is None else total + parts[n0]
+    return np.ascontiguousarray(total.T, dtype=dtype).reshape(k, c, win.kh, win.kw)
+
+
+def backward_input(d, w, hw, stride, padding):
+    """∂J/∂a = col2im(Wᵀ · δ_n): d (N, K, Ho, Wo), w (K, C, kh, kw) → (N, C, H, W).
+
+    Wᵀ · δ_n gives each window's share of the gradient, one column per output; folding sends
+    every entry back to the input pixel it was read from, adding where windows overlap.
+    """
+    if stride == (1, 1):
+        return _backward_input_flat(d, w, hw, padding)
+    n, k = d.shape[:2]
+    _, c, kh, kw = w.shape
+    win = windows(tuple(hw), (kh, kw), stride, padding)
+    unfolded, pixels = c * kh * kw, win.ho * win.wo
+    wt = np.ascontiguousarray(w.reshape(k, unfolded).T)
+    grad = np.empty((n, c) + tuple(hw), dtype=np.result_type(d, w))
+
+    def group(samples):
+        cols = _scratch("input", win, (samples, unfolded, pixels), grad.dtype)
+
+        def run(n0, n1):
+            m = n1 - n0
+            np.matmul(wt, d[n0:n1].reshape(m, k, pixels), out=cols[:m])
+            win.fold(grad[n0:n1], cols[:m].reshape(m, c, kh, kw, win.ho, win.wo))
+        return run
+
+    _in_groups(n, (unfolded + k) * pixels * grad.itemsize, group)
+    return grad
+
+
+def _backward_input_flat(d, w, hw, padding):
+    """backward_input for stride 1, folding with kh·kw long contiguous adds instead of short strided ones.
+
+    Flatten each sample's padded grid (Hp, Wp) and put δ at the grid position of its window's
+    corner, m = u·Wp + v (zero elsewhere). Offset (p, q) then sends column m to position
+    m + p·Wp + q: folding is one shifted slice per offset. The Wp − Wo extra columns per row cost
+    a little more product and save the short rows that make the general fold slow.
+    """
+    n, k = d.shape[:2]
+    _, c, kh, kw = w.shape
+    win = windows(tuple(hw), (kh, kw), (1, 1), padding)
+    (ph, pw), (h, wd) = padding, hw
+    hp, wp = h + 2 * ph, wd + 2 * pw
+    shift = [p * wp + q for p in range(kh) for q in range(kw)]
+    reach, size, t = shift[-1], hp * wp, kh * kw
+    span = reach + size  # row entry j holds grid position j − reach: room for the farthest shift back
+    wt = np.ascontiguousarray(w.reshape(k, c * t).T)
+    grad = np.empty((n, c, h, wd), dtype=np.result_type(d, w))
+
+    def group(samples):
+        deltas = _scratch("flat deltas", win, (k, samples, span), d.dtype)  # zero off the corners
+        cols = _scratch("flat cols", win, (c * t, samples * span), grad.dtype)
+        grad_pad = _scratch("flat grad", win, (c, samples, size), grad.dtype)
+
+        def run(n0, n1):
+            m = n1 - n0
+            corners = deltas[:, :m, reach : reach + win.ho * wp].reshape(k, m, win.ho, wp)
+            corners[..., : win.wo] = d[n0:n1].transpose(1, 0, 2, 3)
+            share = np.matmul(wt, deltas[:, :m].reshape(k, m * span), out=cols[:, : m * span])
+            share = share.reshape(c, t, m, span)
+            total = grad_pad[:, :m]
+            total[...] = share[:, 0, :, reach : reach + size]
+            for j in range(1, t):
+                total += share[:, j, :, reach - shift[j] : reach - shift[j] + size]
+            grad[n0:n1] = total.reshape(c, m, hp, wp)[:, :, ph : ph + h, pw : pw + wd].transpose(1, 0, 2, 3)
+        return run
+
+    _in_groups(n, (k + 2 * c * t) * span * grad.itemsize, group)
+    return grad
+
+
+def _in_groups(n: int, bytes_per_sample: int, group) -> None:
+    """Cover samples [0, n) in groups: group(size) makes one thread's scratch and returns run(n0, n1)."""
+    if n * bytes_per_sample <= _SERIAL_BYTES or _cores() == 1:
+        size = n
+    else:
+        size = max(1, min(-(-n // _cores()), _GROUP_BYTES // bytes_per_sample))
+    n_groups = -(-n // size)
+    workers = min(n_groups, _cores())
+    if workers <= 1:
+        run = group(size)
+        for i in range(n_groups):
+            run(i * size, min(n, (i + 1) * size))
+        return
+    counter = itertools.count()  # next() on it is atomic under the GIL: groups go to whichever thread is free
+
+    def worker():
+        run = group(size)
+        for i in counter:
+            if i >= n_groups:
+                return
+            run(i * size, min(n, (i + 1) * size))
+
+    with _one_blas_thread():
+        for f in [_executor().submit(worker) for _ in range(workers)]:
+            f.result()
+
+
+def _scratch(name: str, win: Windows, shape: tuple, dtype, ones_from: int | None = None) -> np.ndarray:
+    """A zero array (rows ones_from onward of axis 1 set to 1), kept per thread and handed out again.
+
+    Fresh memory costs a page fault per 4 KiB on first touch, which for small batches takes
+    longer than the arithmetic. unfold writes only entries that come from the input, the same
+    ones on every call for one geometry and shape, so the zeros (padding) and ones stay put.
+    """
+    dtype = np.dtype(dtype)
+    store = getattr(_local, "scratch", None)
+    if store is None:
+        store = _local.scratch = {}
+    key = (shape, dtype, win.key, ones_from)
+    buf, made_for = store.get(name, (None, None))
+    if made_for != key or dtype == object:
+        buf = zeros(shape, dtype)
+        if ones_from is not None:
+            buf[:, ones_from:] = 1
+        if dtype != object and buf.nbytes <= _KEEP_BYTES:  # nor sympy entries, which are cheap to make
+            store[name] = (buf, key)
+    return buf
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=_cores(), thread_name_prefix="convbp")
+    return _pool
+
+
+class _one_blas_thread:
+    """BLAS on one thread while our threads run: two levels of threads on the same cores fight."""
+
+    def __enter__(self):
+        global _blas
+        if _blas is None:
+            from threadpoolctl import ThreadpoolController
+
+            _blas = ThreadpoolController()
+        self._limit = _blas.limit(limits=1, user_api="blas")
+        return self
+
+    def __exit__(self, *exc):
+        self._limit.__exit__(*exc)

@@ -1,0 +1,110 @@
+"""Each implementation behind conv2d and its gradients, forced in turn, against the naive loops.
+
+conv2d picks the dense matrix (tiny maps), im2col in one group, or im2col in many groups on
+threads (big batches), and the stride-1 input gradient folds on the flattened grid. Which one
+runs depends on sizes, so each is forced here over the same hypothesis configurations.
+"""
+
+from contextlib import contextmanager
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import given
+
+import convbp
+import reference as ref
+from convbp import _dense, _unfold, conv
+from strategies import conv_configs
+from test_conv import _data, _kw
+
+
+@contextmanager
+def engine(name):
+    if name == "dense":
+        with mock.patch.object(conv, "_engine", lambda *args: _dense):
+            yield
+    elif name == "im2col":
+        with mock.patch.object(conv, "_engine", lambda *args: _unfold):
+            yield
+    else:  # one sample per group, the groups shared out to a thread per core
+        with mock.patch.object(conv, "_engine", lambda *args: _unfold), \
+             mock.patch.object(_unfold, "_SERIAL_BYTES", 0), mock.patch.object(_unfold, "_GROUP_BYTES", 1), \
+             mock.patch.object(_unfold, "_cores", lambda: 2):
+            yield
+
+
+ENGINES = ["dense", "im2col", "im2col in groups on threads"]
+
+
+@pytest.mark.parametrize("name", ENGINES)
+@given(cfg=conv_configs())
+def test_each_engine_matches_the_loops(name, cfg):
+    a, w, b, delta = _data(cfg)
+    da, dw, _ = ref.conv2d_backward(delta, a, w, *cfg["stride"], *cfg["padding"])
+    with engine(name):
+        z = convbp.conv2d(a, w, b, **_kw(cfg))
+        got_da = convbp.conv2d_backward_input(delta, w, a.shape, **_kw(cfg))
+        got_dw = convbp.conv2d_backward_weight(delta, a, w.shape, **_kw(cfg))
+    np.testing.assert_allclose(z, ref.conv2d(a, w, b, *cfg["stride"], *cfg["padding"]), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(got_da, da, atol=1e-10)
+    np.testing.assert_allclose(got_dw, dw, atol=1e-10)
+
+
+@pytest.mark.parametrize("name", ENGINES)
+@given(cfg=conv_configs(max_side=7, max_channels=2))
+def test_each_engine_keeps_float32(name, cfg):
+    a, w, b, delta = _data(cfg, np.float32)
+    with engine(name):
+        outs = [convbp.conv2d(a, w, b, **_kw(cfg)), convbp.conv2d_backward_input(delta, w, a.shape, **_kw(cfg)),
+                convbp.conv2d_backward_weight(delta, a, w.shape, **_kw(cfg))]
+    want = [ref.conv2d(a, w, b, *cfg["stride"], *cfg["padding"])] + list(ref.conv2d_backward(delta, a, w, *cfg["stride"], *cfg["padding"])[:2])
+    for got, expected in zip(outs, want):
+        assert got.dtype == np.float32
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_scratch_reused_across_layers_of_the_same_size_but_other_padding():
+    # The scratch arrays are kept between calls and their zeros stand for padding: a layer with
+    # the same array sizes but another padding must not inherit the first one's zeros.
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((2, 3, 6, 6))
+    w = rng.standard_normal((4, 3, 3, 3))
+    with engine("im2col"):
+        for padding in [(1, 1), (0, 2), (2, 0), (1, 1)]:
+            np.testing.assert_allclose(convbp.conv2d(a, w, padding=padding), ref.conv2d(a, w, np.zeros(4), 1, 1, *padding), atol=1e-12)
+
+
+def test_threaded_groups_give_the_same_numbers_every_time():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((9, 3, 8, 8)).astype(np.float32)
+    d = rng.standard_normal((9, 5, 8, 8)).astype(np.float32)
+    with engine("im2col in groups on threads"):
+        first = convbp.conv2d_backward_weight(d, a, (5, 3, 3, 3), padding=1)
+        for _ in range(20):
+            assert np.array_equal(convbp.conv2d_backward_weight(d, a, (5, 3, 3, 3), padding=1), first)
+
+
+def test_the_engines_are_chosen_by_size():
+    assert conv._engine(np.float32, (8, 8), (3, 3), 1, 6, (8, 8)) is _dense  # the digits network
+    assert conv._engine(np.float32, (32, 32), (3, 3), 16, 32, (32, 32)) is _unfold
+    assert conv._engine(object, (3, 3), (2, 2), 1, 1, (2, 2)) is _unfold  # sympy takes the lecture's route
+
+
+def test_dense_matrix_is_the_lectures_matrix():
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((3, 3))
+    for stride, padding in [((1, 1), (0, 0)), ((2, 2), (1, 1)), ((1, 2), (2, 0))]:
+        m = _dense.matrix(w[None, None], (5, 6), stride, padding)
+        np.testing.assert_allclose(m, convbp.unroll.conv_matrix(w, (5, 6), stride=stride, padding=padding), atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ENGINES[1:])
+@given(cfg=conv_configs())
+def test_stride_one_input_gradient_folds_on_the_flat_grid(name, cfg):
+    # Stride 1 folds the input gradient its own way (δ on the flattened padded grid): check it on every shape.
+    cfg = dict(cfg, stride=(1, 1))
+    a, w, _, delta = _data(cfg)
+    da, _, _ = ref.conv2d_backward(delta, a, w, 1, 1, *cfg["padding"])
+    with engine(name):
+        np.testing.assert_allclose(convbp.conv2d_backward_input(delta, w, a.shape, **_kw(cfg)), da, atol=1e-10)
