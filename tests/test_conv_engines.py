@@ -5,6 +5,7 @@ threads (big batches), and the stride-1 input gradient folds on the flattened gr
 runs depends on sizes, so each is forced here over the same hypothesis configurations.
 """
 
+import threading
 from contextlib import contextmanager
 from unittest import mock
 
@@ -108,3 +109,26 @@ def test_stride_one_input_gradient_folds_on_the_flat_grid(name, cfg):
     da, _, _ = ref.conv2d_backward(delta, a, w, 1, 1, *cfg["padding"])
     with engine(name):
         np.testing.assert_allclose(convbp.conv2d_backward_input(delta, w, a.shape, **_kw(cfg)), da, atol=1e-10)
+
+
+def test_threaded_groups_work_in_a_forked_child():
+    # The thread pool does not survive fork(); a child must get its own instead of waiting forever.
+    import multiprocessing as mp
+
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((6, 2, 7, 7))
+    w = rng.standard_normal((3, 2, 3, 3))
+    with engine("im2col in groups on threads"):
+        want = convbp.conv2d(a, w, padding=1)
+        both = threading.Barrier(2)  # make sure the parent's pool has started both of its threads
+        for f in [_unfold._executor().submit(both.wait) for _ in range(2)]:
+            f.result(timeout=10)
+        ctx = mp.get_context("fork")
+        with ctx.Pool(1) as pool:
+            got = pool.apply_async(_conv_in_child, (a, w)).get(timeout=60)
+    np.testing.assert_allclose(got, want, atol=1e-12)
+
+
+def _conv_in_child(a, w):
+    with engine("im2col in groups on threads"):
+        return convbp.conv2d(a, w, padding=1)

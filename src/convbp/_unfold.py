@@ -36,6 +36,7 @@ _SERIAL_BYTES = 1 << 22
 _KEEP_BYTES = 1 << 24
 
 _pool: ThreadPoolExecutor | None = None
+_pool_pid = 0
 _blas = None  # threadpoolctl's controller, made on first use
 _local = threading.local()
 
@@ -270,9 +271,10 @@ def _cores() -> int:
 
 
 def _executor() -> ThreadPoolExecutor:
-    global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=_cores(), thread_name_prefix="convbp")
+    global _pool, _pool_pid
+    # A forked child inherits the pool object but none of its threads: work sent there would wait forever.
+    if _pool is None or _pool_pid != os.getpid():
+        _pool, _pool_pid = ThreadPoolExecutor(max_workers=_cores(), thread_name_prefix="convbp"), os.getpid()
     return _pool
 
 
