@@ -1,13 +1,10 @@
-"""Each implementation behind conv2d and its gradients, forced in turn, against the naive loops.
+"""Each implementation behind conv2d and its gradients (tests/engines.py), forced in turn, against the naive loops.
 
-conv2d picks the dense matrix (tiny maps), im2col in one group, or im2col in many groups on
-threads (big batches), and the stride-1 input gradient folds on the flattened grid. Which one
-runs depends on sizes, so each is forced here over the same hypothesis configurations.
+Which one runs depends on sizes, so each is forced here over the same hypothesis
+configurations; the stride-1 input gradient, which folds on the flattened grid, gets its own.
 """
 
 import threading
-from contextlib import contextmanager
-from unittest import mock
 
 import numpy as np
 import pytest
@@ -16,26 +13,9 @@ from hypothesis import given
 import convbp
 import reference as ref
 from convbp import _dense, _unfold, conv
+from engines import ENGINES, engine
 from strategies import conv_configs
 from test_conv import _data, _kw
-
-
-@contextmanager
-def engine(name):
-    if name == "dense":
-        with mock.patch.object(conv, "_engine", lambda *args: _dense):
-            yield
-    elif name == "im2col":
-        with mock.patch.object(conv, "_engine", lambda *args: _unfold):
-            yield
-    else:  # one sample per group, the groups shared out to a thread per core
-        with mock.patch.object(conv, "_engine", lambda *args: _unfold), \
-             mock.patch.object(_unfold, "_SERIAL_BYTES", 0), mock.patch.object(_unfold, "_GROUP_BYTES", 1), \
-             mock.patch.object(_unfold, "_cores", lambda: 2):
-            yield
-
-
-ENGINES = ["dense", "im2col", "im2col in groups on threads"]
 
 
 @pytest.mark.parametrize("name", ENGINES)
@@ -87,9 +67,9 @@ def test_threaded_groups_give_the_same_numbers_every_time():
 
 
 def test_the_engines_are_chosen_by_size():
-    assert conv._engine(np.float32, (8, 8), (3, 3), 1, 6, (8, 8)) is _dense  # the digits network
-    assert conv._engine(np.float32, (32, 32), (3, 3), 16, 32, (32, 32)) is _unfold
-    assert conv._engine(object, (3, 3), (2, 2), 1, 1, (2, 2)) is _unfold  # sympy takes the lecture's route
+    assert conv._engine((8, 8), (3, 3), 1, 6, (8, 8)) is _dense  # the digits network
+    assert conv._engine((3, 3), (2, 2), 1, 1, (2, 2)) is _dense  # the lecture's example
+    assert conv._engine((32, 32), (3, 3), 16, 32, (32, 32)) is _unfold
 
 
 def test_dense_matrix_is_the_lectures_matrix():

@@ -10,6 +10,7 @@ import sympy
 
 import convbp
 from convbp.symbolic import derivative_grid, symbol_grid, symbol_tensor
+from engines import engine
 
 CONFIGS = [
     # (a shape, w shape, stride, padding)
@@ -35,14 +36,17 @@ def _equal(x, y):
     return all(sympy.expand(p - q) == 0 for p, q in zip(np.ravel(x), np.ravel(y)))
 
 
+@pytest.mark.parametrize("name", ["dense", "im2col"])
 @pytest.mark.parametrize("a_shape,w_shape,stride,padding", CONFIGS)
-def test_backward_kernels_equal_sympy_derivatives(a_shape, w_shape, stride, padding):
-    a, w, b, delta, J = _symbols(a_shape, w_shape, stride, padding)
-    kw = dict(stride=stride, padding=padding)
-    assert _equal(convbp.conv2d_backward_input(delta, w, a.shape, **kw), derivative_grid(J, a))
-    assert _equal(convbp.conv2d_backward_weight(delta, a, w.shape, **kw), derivative_grid(J, w))
-    assert _equal(convbp.conv2d_backward_bias(delta), derivative_grid(J, b))
-    assert _equal(convbp.blocks.residual_before_conv(delta, w, a.shape, **kw), derivative_grid(J, a))
+def test_backward_kernels_equal_sympy_derivatives(a_shape, w_shape, stride, padding, name):
+    # Both engines, each differentiated through its own forward pass.
+    with engine(name):
+        a, w, b, delta, J = _symbols(a_shape, w_shape, stride, padding)
+        kw = dict(stride=stride, padding=padding)
+        assert _equal(convbp.conv2d_backward_input(delta, w, a.shape, **kw), derivative_grid(J, a))
+        assert _equal(convbp.conv2d_backward_weight(delta, a, w.shape, **kw), derivative_grid(J, w))
+        assert _equal(convbp.conv2d_backward_bias(delta), derivative_grid(J, b))
+        assert _equal(convbp.blocks.residual_before_conv(delta, w, a.shape, **kw), derivative_grid(J, a))
 
 
 def test_lecture_z_equations_come_out_of_conv2d():

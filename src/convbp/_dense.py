@@ -18,11 +18,11 @@ _MAX_ENTRIES = 1 << 18
 _MAX_RATIO = 8
 
 
-def worth_it(dtype, hw, khw, channels, kernels, out_hw) -> bool:
-    """Whether the dense route is the faster one; sympy arrays always take im2col, the lecture's route."""
+def worth_it(hw, khw, channels, kernels, out_hw) -> bool:
+    """Whether the dense route is the faster one. It depends on sizes only, so symbols and
+    numbers of the same sizes always go through the same code."""
     pixels, taps = hw[0] * hw[1], khw[0] * khw[1]
-    return (np.dtype(dtype) != object and pixels <= _MAX_RATIO * taps
-            and kernels * out_hw[0] * out_hw[1] * channels * pixels <= _MAX_ENTRIES)
+    return pixels <= _MAX_RATIO * taps and kernels * out_hw[0] * out_hw[1] * channels * pixels <= _MAX_ENTRIES
 
 
 @functools.lru_cache(maxsize=64)
@@ -38,7 +38,7 @@ def _pairs(hw, khw, stride, padding):
     i, j = sh * u + p - ph, sw * v + q - pw
     inside = (i >= 0) & (i < h) & (j >= 0) & (j < w)
     out, inp, tap = (u * wo + v)[inside], (i * w + j)[inside], (p * kw + q)[inside]
-    per_tap = np.zeros((kh * kw, tap.size))
+    per_tap = np.zeros((kh * kw, tap.size), dtype=int)  # ints, so sympy sums stay exact
     per_tap[tap, np.arange(tap.size)] = 1
     return out, inp, tap, per_tap, (ho, wo)
 
@@ -74,5 +74,7 @@ def backward_weight(d, a, khw, stride, padding):
     out, inp, _, per_tap, _ = _pairs(tuple(a.shape[2:]), tuple(khw), stride, padding)
     grid = (d.reshape(n, -1).T @ a.reshape(n, -1)).reshape(k, -1, c, a.shape[2] * a.shape[3])
     picked = grid[:, out, :, inp]  # (pairs, K, C)
-    dw = per_tap.astype(picked.dtype) @ picked.reshape(out.size, k * c)  # (taps, K·C)
+    if picked.dtype != object:
+        per_tap = per_tap.astype(picked.dtype)
+    dw = per_tap @ picked.reshape(out.size, k * c)  # (taps, K·C)
     return np.ascontiguousarray(dw.reshape(-1, k, c).transpose(1, 2, 0)).reshape((k, c) + tuple(khw))

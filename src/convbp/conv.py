@@ -10,8 +10,10 @@ is the lecture's single-channel case and gives 2-D results.
 
 Each of the three products is im2col and a matrix product: the input is cut into
 columns (one column per output pixel, one row per (c, p, q)), so z = W · cols,
-∂J/∂W = δ · colsᵀ and ∂J/∂a = col2im(Wᵀ · δ). The same code runs on float32, float64
-and NumPy object arrays of sympy symbols; `convbp._unfold` does it a few samples at a time.
+∂J/∂W = δ · colsᵀ and ∂J/∂a = col2im(Wᵀ · δ); `convbp._unfold` does it a few samples at
+a time. For maps of a few dozen pixels, `convbp._dense` multiplies by the layer's dense
+matrix instead (lecture §2.2). The same code runs on float32, float64 and NumPy object
+arrays of sympy symbols.
 """
 
 from __future__ import annotations
@@ -30,9 +32,12 @@ def _geometry(a_hw, k_hw, stride, padding):
     return (sh, sw), (ph, pw), (ho, wo)
 
 
-def _engine(dtype, hw, khw, channels, kernels, out_hw):
-    """Which implementation does the products: the dense matrix for tiny maps, im2col otherwise. Both are tested against the formula."""
-    return _dense if _dense.worth_it(dtype, hw, khw, channels, kernels, out_hw) else _unfold
+def _engine(hw, khw, channels, kernels, out_hw):
+    """Which implementation does the products: the dense matrix of §2.2 for tiny maps, im2col
+    otherwise. The choice depends on sizes only, so the symbols of a derivation and the numbers
+    of a training step of the same sizes go through the same code; both engines are tested
+    against the loops, finite differences and sympy."""
+    return _dense if _dense.worth_it(hw, khw, channels, kernels, out_hw) else _unfold
 
 
 def _backward_operands(delta, x, name: str, layout: str):
@@ -72,7 +77,7 @@ def conv2d(a, w, b=None, *, stride=1, padding=0):
         dtype = V.common_dtype(a4, w4, b)
     a4, w4 = a4.astype(dtype, copy=False), w4.astype(dtype, copy=False)
     b = None if b is None else b.astype(dtype, copy=False)
-    z = _engine(dtype, (h, wd), (kh, kw), c, k, out_hw).forward(a4, w4, b, stride, padding)
+    z = _engine((h, wd), (kh, kw), c, k, out_hw).forward(a4, w4, b, stride, padding)
     return z[0, 0] if a2d else z
 
 
@@ -96,7 +101,7 @@ def conv2d_backward_input(delta, w, input_shape, *, stride=1, padding=0):
         raise ValueError(f"w has {cw} input channel(s) but input_shape {tuple(input_shape)} has {c}: they must match")
     stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
     V.delta_shape(d4, d2d, (n, k) + out_hw, "the shape conv2d produces for input_shape and w")
-    grad = _engine(dtype, (h, wd), (kh, kw), c, k, out_hw).backward_input(d4, w4, (h, wd), stride, padding)
+    grad = _engine((h, wd), (kh, kw), c, k, out_hw).backward_input(d4, w4, (h, wd), stride, padding)
     return grad[0, 0] if d2d else grad
 
 
@@ -115,7 +120,7 @@ def conv2d_backward_weight(delta, a, kernel_shape, *, stride=1, padding=0):
         raise ValueError(f"kernel_shape {tuple(kernel_shape)} has {c} input channel(s) but a has {ca}: they must match")
     stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
     V.delta_shape(d4, d2d, (n, k) + out_hw, "the shape conv2d produces for a and kernel_shape")
-    dw = _engine(dtype, (h, wd), (kh, kw), c, k, out_hw).backward_weight(d4, a4, (kh, kw), stride, padding)
+    dw = _engine((h, wd), (kh, kw), c, k, out_hw).backward_weight(d4, a4, (kh, kw), stride, padding)
     return dw[0, 0] if d2d else dw
 
 
