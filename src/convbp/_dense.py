@@ -53,6 +53,7 @@ def matrix(w, hw, stride, padding):
 
 
 def forward(a, w, b, stride, padding):
+    """z = M · a (+ b) for every sample at once: a (N, C, H, W), w (K, C, kh, kw) → (N, K, Ho, Wo)."""
     n = a.shape[0]
     k, _, kh, kw = w.shape
     *_, (ho, wo) = _pairs(tuple(a.shape[2:]), (kh, kw), stride, padding)
@@ -63,6 +64,7 @@ def forward(a, w, b, stride, padding):
 
 
 def backward_input(d, w, hw, stride, padding):
+    """∂J/∂a = Mᵀ · δ for every sample at once: d (N, K, Ho, Wo) → (N, C, H, W)."""
     n = d.shape[0]
     return (d.reshape(n, -1) @ matrix(w, tuple(hw), stride, padding)).reshape((n, w.shape[1]) + tuple(hw))
 
