@@ -56,7 +56,6 @@ class Windows:
 
     def __init__(self, hw, khw, stride, padding):
         (self.h, self.w), (self.kh, self.kw) = hw, khw
-        self.stride, self.padding = stride, padding
         self.ho = (self.h + 2 * padding[0] - self.kh) // stride[0] + 1
         self.wo = (self.w + 2 * padding[1] - self.kw) // stride[1] + 1
         self.key = (hw, khw, stride, padding)
