@@ -30,7 +30,8 @@ book: env
 		echo "src/convbp or requirements.txt changed: rebuilding the book from scratch"; \
 		rm -rf _build; \
 	fi
-	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	# The saved widget state is the static one (see src/convbp/widgets/_where.py).
+	CONVBP_STATIC_BOOK=1 $(BIN)/jupyter-book build . --warningiserror --keep-going
 	echo "$(BOOK_INPUTS_HASH)" > _build/.inputs.sha256
 	touch _build/.book-built
 
