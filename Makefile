@@ -1,6 +1,7 @@
 # The two commands of the README: `make book` and `make test`. Both create the
 # environment first, so they work on a fresh machine with only Python 3 and make.
-PY ?= python3
+# The environment uses the Python that Binder uses (runtime.txt), the one the pins are for.
+PY ?= $(shell python3 scripts/binder_python.py)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -10,7 +11,10 @@ STAMP := $(VENV)/.installed
 env: $(STAMP)
 
 # Reinstall whenever a pin changes; the stamp keeps repeated runs fast.
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml runtime.txt
+	@test -n "$(PY)" || { echo "install the Python named in runtime.txt (e.g. apt-get install python3.11-venv)"; exit 1; }
+	@# An environment left from another Python is made anew.
+	@if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c 'import sys; print(sys.version_info[:2])')" != "$$($(PY) -c 'import sys; print(sys.version_info[:2])')" ]; then rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
@@ -30,7 +34,7 @@ book: env
 		echo "src/convbp or requirements.txt changed: rebuilding the book from scratch"; \
 		rm -rf _build; \
 	fi
-	# The saved widget state is the static one (see src/convbp/widgets/_where.py).
+	@# The saved widget state is the static one (see src/convbp/widgets/_where.py).
 	CONVBP_STATIC_BOOK=1 $(BIN)/jupyter-book build . --warningiserror --keep-going
 	echo "$(BOOK_INPUTS_HASH)" > _build/.inputs.sha256
 	touch _build/.book-built
@@ -45,7 +49,7 @@ bench: env
 
 # Re-pin requirements*.txt from requirements*.in (needs the package index).
 lock:
-	$(PY) scripts/lock.py
+	python3 scripts/lock.py
 
 clean:
 	rm -rf _build book/_assets/node_modules
