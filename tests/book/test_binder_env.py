@@ -1,21 +1,28 @@
-"""The closest this machine gets to Binder: requirements.txt alone, every notebook, fresh kernels.
+"""The closest this machine gets to Binder: Binder's Python, its install steps, every notebook.
 
-repo2docker installs requirements.txt (which ends with `-e .`) into a clean environment
-and the reader runs the notebooks top to bottom. Here: a new virtual environment with
-nothing but `pip install -r requirements.txt`, then every notebook of the toc executed
-in a new kernel of that environment, from the notebook's own folder, as Jupyter would.
+repo2docker picks the Python version (runtime.txt; see scripts/binder_python.py), installs
+requirements.txt (which ends with `-e .`) into a clean environment, then, because the
+repository is a Python package (pyproject.toml with [project] and [build-system]), runs
+`pip install .` on its copy of the repository. The reader then runs the notebooks top to
+bottom. Here: a new virtual environment made with that same Python version, the same two
+install steps, then every notebook of the toc executed in a new kernel of that environment,
+from the notebook's own folder, as Jupyter would.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 import pytest
 
 from _book import ROOT, toc_files, toc_source
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from binder_python import interpreter, python_version  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -54,29 +61,52 @@ def clean_env() -> dict[str, str]:
     return env
 
 
+def run(args, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, env=clean_env(), capture_output=True, text=True, **kwargs)
+
+
+def freeze(python: str) -> list[str]:
+    return run([python, "-m", "pip", "freeze", "--exclude-editable"], check=True).stdout.splitlines()
+
+
 @pytest.fixture(scope="module")
 def binder_python(tmp_path_factory) -> str:
+    version, source = python_version(ROOT)
+    base = interpreter(version)
+    if base is None:  # fail, never skip: without it this test would say nothing about Binder
+        pytest.fail(f"python{version} ({source}: the Python Binder uses) is not installed; "
+                    f".ci/run installs it", pytrace=False)
     target = tmp_path_factory.mktemp("binder") / "venv"
-    # The interpreter that made the dev venv, not the venv itself: no inherited packages.
-    base = getattr(sys, "_base_executable", sys.executable)
     subprocess.run([base, "-m", "venv", str(target)], check=True, env=clean_env())
     assert not (target / "pyvenv.cfg").read_text().count("include-system-site-packages = true")
     python = str(target / "bin" / "python")
-    install = subprocess.run(
-        [python, "-m", "pip", "install", "-q", "-r", "requirements.txt"],
-        cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=1800,
-    )
-    assert install.returncode == 0, f"pip install -r requirements.txt failed:\n{install.stderr[-4000:]}"
+    got = run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], check=True)
+    assert got.stdout.strip() == version
+    install = run([python, "-m", "pip", "install", "-q", "-r", "requirements.txt"],
+                  cwd=ROOT, timeout=1800)
+    assert install.returncode == 0, (
+        f"pip install -r requirements.txt failed on Python {version}:\n{install.stderr[-4000:]}")
+    pinned = freeze(python)
+    # repo2docker's last step: `pip install .` on its copy of the repository.
+    copy = tmp_path_factory.mktemp("repo")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, copy / name)
+    shutil.copytree(ROOT / "src", copy / "src",
+                    ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    package = run([python, "-m", "pip", "install", "-q", str(copy)], cwd=copy, timeout=1800)
+    assert package.returncode == 0, f"pip install . failed:\n{package.stderr[-4000:]}"
+    assert [p for p in freeze(python) if not p.startswith("convbp")] == pinned, (
+        "`pip install .` changed pinned packages: pyproject.toml's dependencies disagree with the pins")
     return python
 
 
-def test_requirements_alone_install_the_package(binder_python):
-    where = subprocess.run(
-        [binder_python, "-c", "import convbp, sys; print(convbp.__file__); print(sys.prefix)"],
-        cwd="/", env=clean_env(), capture_output=True, text=True, check=True,
-    ).stdout.split()
-    assert where[0].startswith(str(ROOT / "src")), where
+def test_binders_install_steps_give_the_package(binder_python):
+    where = run([binder_python, "-c", "import convbp, sys; print(convbp.__file__); print(sys.prefix)"],
+                cwd="/", check=True).stdout.split()
+    assert where[0].startswith(where[1]), f"convbp should come from Binder's environment: {where}"
     assert where[1] != sys.prefix, "the notebooks must run in the fresh environment"
+    check = run([binder_python, "-m", "pip", "check"])
+    assert check.returncode == 0, check.stdout
 
 
 @pytest.fixture(scope="module")
@@ -86,16 +116,17 @@ def executed_dir(tmp_path_factory):
 
 def test_every_notebook_runs_top_to_bottom_in_a_fresh_kernel(binder_python, executed_dir):
     assert NOTEBOOKS, "the toc lists no notebook"
-    run = subprocess.run(
-        [binder_python, "-c", RUN_NOTEBOOKS, str(ROOT), json.dumps(NOTEBOOKS), str(executed_dir)],
-        cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=3600,
-    )
-    lines = [line for line in run.stdout.splitlines() if line.startswith("REPORT")]
-    assert lines, f"the runner crashed:\n{run.stderr[-4000:]}"
+    result = run([binder_python, "-c", RUN_NOTEBOOKS, str(ROOT), json.dumps(NOTEBOOKS), str(executed_dir)],
+                 cwd=ROOT, timeout=3600)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("REPORT")]
+    assert lines, f"the runner crashed:\n{result.stderr[-4000:]}"
     report = json.loads(lines[-1][len("REPORT"):])
     failed = {nb: r["error"] for nb, r in report.items() if not r["ok"]}
     assert failed == {}, "\n\n".join(f"{nb}:\n{err}" for nb, err in failed.items())
     assert sorted(report) == sorted(NOTEBOOKS)
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def visible_outputs(nb) -> list[list[tuple[str, str]]]:
@@ -113,7 +144,10 @@ def visible_outputs(nb) -> list[list[tuple[str, str]]]:
                 else:
                     shown.append((out.name, out.text))
             elif out.output_type in ("execute_result", "display_data"):
-                shown += [(mime, out.data[mime]) for mime in ("text/plain", "text/latex") if mime in out.data]
+                # A widget's text/plain is its repr, which names the traits that differ between
+                # the static book and a live kernel (disabled boxes): not what a reader sees.
+                mimes = ("text/latex",) if WIDGET_VIEW in out.data else ("text/plain", "text/latex")
+                shown += [(mime, out.data[mime]) for mime in mimes if mime in out.data]
             else:
                 shown.append((out.output_type, out.get("ename", "")))
         cells.append(shown)
