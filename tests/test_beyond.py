@@ -82,3 +82,53 @@ def test_chapter_4_exercise_numbers_in_the_prose():
     text = markdown("04_models")
     for number in ("34{,}944", "105{,}415{,}200", "153{,}600", "15{,}872", "12{,}443{,}648", "77,070,336"):
         assert number in text, number
+
+
+# ---------------------------------------------------------------- 3.1–3.3: bugs to hunt
+
+
+def run_cells(name: str, prefix: str, scope: dict) -> dict:
+    """Execute, in `scope`, the notebook's code cells whose id starts with `prefix` (in order)."""
+    cells = json.loads((BOOK / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+    mine = [c for c in cells if c["cell_type"] == "code" and c["id"].startswith(prefix)]
+    assert mine, f"no cells {prefix}* in {name}"
+    for c in mine:
+        exec(compile("".join(c["source"]), f"{name}:{c['id']}", "exec"), scope)
+    return scope
+
+
+def chapter_scope(**names) -> dict:
+    return dict(np=np, convbp=convbp, blocks=blocks, gradcheck=gradcheck, **names)
+
+
+# The lecture's 4×4 map and its max-pooling residual, as chapter 3.1 defines them.
+LECTURE_MAP = np.array([[1, 8, 4, 3], [7, 2, 1, 9], [6, 1, 2, 4], [8, 7, 6, 0]], dtype=float)
+LECTURE_DELTA = np.array([[7, 3], [1, 4]])
+
+BUGS = {
+    "03_1_pooling_residual": ("beyond-bug-31", ["ex-3-1-bug-overwrite", "ex-3-1-bug-ties"]),
+    "03_2_conv_residual": ("beyond-bug-32", ["ex-3-2-bug-dilate"]),
+    "03_3_kernel_gradients": ("beyond-bug-33", ["ex-3-3-bug-padding"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BUGS))
+def test_each_bug_fails_its_check_and_each_fix_passes(name):
+    """The cells assert that gradcheck fails where the prose says; the solutions assert that the
+    fix passes and that the naive test (no overlap, no ties, stride 1, no padding) passes the bug."""
+    prefix, labels = BUGS[name]
+    scope = run_cells(name, prefix, chapter_scope(A=LECTURE_MAP, delta=LECTURE_DELTA))
+    for label in labels:
+        assert label in exercises(name)
+        exec(compile(solution_code(name, label), f"{name}:{label}", "exec"), scope)
+
+
+def test_bug_numbers_in_the_prose():
+    scope = run_cells("03_1_pooling_residual", "beyond-bug-31", chapter_scope(A=LECTURE_MAP, delta=LECTURE_DELTA))
+    assert scope["bug"].tolist() == (4 * scope["d_up"]).tolist()
+    over = convbp.max_pool2d_backward(scope["d_ov"], scope["X_ov"], 3, stride=2)
+    assert over[2, 2] == 1 + 2 + 3 + 4 == 10
+    assert scope["max_pool_backward_overwrite"](scope["d_ov"], scope["X_ov"], 3, 2)[2, 2] == 4
+    assert "1 + 2 + 3 + 4 = 10" in markdown("03_1_pooling_residual")
+    assert "Of the 25 entries only one is right" in markdown("03_2_conv_residual")
+    assert "every one of the nine\nentries is wrong" in markdown("03_3_kernel_gradients")
