@@ -132,3 +132,46 @@ def test_bug_numbers_in_the_prose():
     assert "1 + 2 + 3 + 4 = 10" in markdown("03_1_pooling_residual")
     assert "Of the 25 entries only one is right" in markdown("03_2_conv_residual")
     assert "every one of the nine\nentries is wrong" in markdown("03_3_kernel_gradients")
+
+
+# ---------------------------------------------------------------- 3.2: a stride-2 residual with numbers
+
+
+def conv_chapter_scope() -> dict:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from convbp.plotting import show_grids
+
+    return chapter_scope(show_grids=show_grids)
+
+
+def test_stride_2_worked_example():
+    import matplotlib.pyplot as plt
+
+    s = run_cells("03_2_conv_residual", "beyond-s2", conv_chapter_scope())
+    plt.close("all")
+    assert s["grad_s2"][2, 2] == 8 and s["pad_s2"].shape == (7, 7)
+    assert [s["grad_s2"][i, j] for i, j in [(0, 0), (0, 2), (2, 2)]] == [1, 5, 8]
+    assert np.array_equal(s["grad_s2"], convbp.conv2d_backward_input(s["d_s2"], s["w_s2"], (5, 5), stride=2))
+    assert s["r6"] == 1 and s["pad6"].shape == (8, 8)
+    assert not s["grad6"][5].any() and not s["grad6"][:, 5].any()
+    text = markdown("03_2_conv_residual")
+    assert "= 2 - 2 + 9 - 1 = 8" in text and "r = (6 - 3) \\bmod 2 = 1" in text
+
+
+@pytest.mark.parametrize("h", range(3, 12))
+@pytest.mark.parametrize("k, s, p", [(3, 2, 0), (3, 2, 1), (2, 3, 0), (4, 3, 1), (3, 1, 0)])
+def test_the_recipes_extra_padding_is_what_no_window_reaches(h, k, s, p):
+    """Bottom/right padding k − 1 + r with r = (H + 2p − k) mod s: the rows past the last window."""
+    if h + 2 * p < k:
+        return
+    ho = (h + 2 * p - k) // s + 1
+    r = (h + 2 * p - k) % s
+    assert r == h + 2 * p - ((ho - 1) * s + k)
+    d = np.random.default_rng(h).normal(size=(ho, ho))
+    w = np.random.default_rng(k).normal(size=(k, k))
+    padded = blocks.zero_pad(blocks.dilate(d, s), ((k - 1, k - 1 + r), (k - 1, k - 1 + r)))
+    full = convbp.conv2d(padded, blocks.rot180(w))
+    assert full.shape == (h + 2 * p, h + 2 * p)
+    assert np.allclose(full[p:p + h, p:p + h], convbp.conv2d_backward_input(d, w, (h, h), stride=s, padding=p))
