@@ -175,3 +175,39 @@ def test_the_recipes_extra_padding_is_what_no_window_reaches(h, k, s, p):
     full = convbp.conv2d(padded, blocks.rot180(w))
     assert full.shape == (h + 2 * p, h + 2 * p)
     assert np.allclose(full[p:p + h, p:p + h], convbp.conv2d_backward_input(d, w, (h, h), stride=s, padding=p))
+
+
+# ---------------------------------------------------------------- 3.2: the backward pass is a transposed convolution
+
+
+def test_transposed_convolution_section():
+    import matplotlib.pyplot as plt
+    from convbp import transpose
+    from convbp.symbolic import as_matrix, derivative_grid, linear_loss, simplify_grid, symbol_grid
+
+    scope = conv_chapter_scope() | dict(as_matrix=as_matrix, derivative_grid=derivative_grid,
+                                        linear_loss=linear_loss, simplify_grid=simplify_grid,
+                                        symbol_grid=symbol_grid)
+    s = run_cells("03_2_conv_residual", "beyond-tc", scope)
+    plt.close("all")
+    assert len(s["routes_t"]) == 4
+    # the prose: a 4×3 map gives 7 rows but 5 columns without output_padding; r = 1
+    assert s["d_n"].shape == (4, 3)
+    assert ((4 - 1) * 2 - 2 + 3, (3 - 1) * 2 - 2 + 3) == (7, 5) and (6 + 2 - 3) % 2 == 1
+    no_pad = transpose.conv_transpose2d(s["d_n"][None, None], s["w_n"][None, None], stride=2, padding=1)
+    assert no_pad.shape[2:] == (7, 5)
+    # column (u, v) of Mᵀ is the kernel on window (u, v): four weights, at the window's four inputs
+    w = symbol_grid("w", 2, 2)
+    Mt = unroll.conv_matrix(w, (3, 3)).T
+    for j in range(4):
+        u, v = divmod(j, 2)
+        placed = np.zeros((3, 3), dtype=object)
+        placed[u:u + 2, v:v + 2] = w
+        assert Mt[:, j].tolist() == placed.ravel().tolist()
+    # checkerboard numbers: counts 4, 2, 1 inside for 3×3/2, flat 4 for 4×4/2, bilinear 0.25
+    assert set(np.unique(s["cov3"][2:7, 2:7])) == {1, 2, 4}
+    assert np.all(s["cov4"][2:8, 2:8] == 4)
+    assert np.allclose(s["flat"][1:8, 1:8], 0.25) and len(np.unique(s["checker"][2:7, 2:7].round(12))) == 4
+    text = markdown("03_2_conv_residual")
+    assert "{cite}`odena2016`" in text and "`output_padding=(0, 1)`" in text
+    assert "odena2016" in (BOOK / "references.bib").read_text(encoding="utf-8")
