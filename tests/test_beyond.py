@@ -211,3 +211,59 @@ def test_transposed_convolution_section():
     text = markdown("03_2_conv_residual")
     assert "{cite}`odena2016`" in text and "`output_padding=(0, 1)`" in text
     assert "odena2016" in (BOOK / "references.bib").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- chapter 6: one digit, backward
+
+
+@pytest.fixture(scope="module")
+def trained(digits):
+    """The chapter's network, trained with the chapter's settings (tests/test_chapter6.py checks them)."""
+    X_train, X_test, y_train, y_test = digits
+    model = nn.digits_cnn(seed=0, channels=(16, 32))
+    nn.train(model, X_train, y_train, epochs=20, batch_size=32, lr=0.003, seed=0)
+    return model
+
+
+def test_one_digit_backward_walk(trained, digits):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    _, X_test, _, y_test = digits
+    s = run_cells("06_cnn_that_learns", "beyond-walk", dict(np=np, nn=nn, plt=plt, model=trained,
+                                                            X_test=X_test, y_test=y_test))
+    plt.close("all")
+    r = s["r"]
+    shapes = {k: v.shape for k, v in r.items()}
+    assert shapes == {"fc": (1, 128), "flat": (1, 32, 2, 2), "pool2": (1, 32, 4, 4), "relu2": (1, 32, 4, 4),
+                      "conv2": (1, 16, 4, 4), "pool1": (1, 16, 8, 8), "relu1": (1, 16, 8, 8), "conv1": (1, 1, 8, 8)}
+    assert s["top"].shape == (1, 10) and s["g2"].shape == (32, 16, 3, 3)
+    # the prose: a quarter kept by pooling, fewer after ReLU, dense after each convolution
+    assert s["nonzero"]["pool2"] == 128 == r["pool2"].size // 4 and s["nonzero"]["pool1"] == 256 == r["pool1"].size // 4
+    assert s["nonzero"]["relu2"] < 128 and s["nonzero"]["relu1"] < 256
+    assert s["nonzero"]["conv2"] == 256 and s["nonzero"]["conv1"] == 64
+    assert s["ties"].any() and s["err3"] < 1e-6
+    # the top residual: negative only at the true digit
+    assert s["top"][0, s["y1"][0]] < 0 and np.all(np.delete(s["top"][0], s["y1"][0]) >= 0)
+    text = markdown("06_cnn_that_learns")
+    assert "exactly a quarter (128 of the 512 numbers, later 256 of 1,024)" in text
+    assert "all 256 entries of\nits residual are nonzero again (and all 64 of the image's)" in text
+
+
+def test_show_backward_pass_rows_and_bad_stages():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from convbp.plotting import show_backward_pass
+
+    fig = show_backward_pass([("scores", np.arange(10.0) - 5), ("maps", np.ones((6, 4, 4)))], columns=4)
+    assert len(fig.axes) == 1 + 4  # a strip, then the first four maps
+    assert [t.get_text() for t in fig.axes[0].texts][:2] == ["-5.000", "-4.000"]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="at least one"):
+        show_backward_pass([])
+    with pytest.raises(ValueError, match="1-D or 3-D"):
+        show_backward_pass([("bad", np.ones((2, 2)))])
