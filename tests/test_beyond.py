@@ -152,7 +152,7 @@ def test_stride_2_worked_example():
     s = run_cells("03_2_conv_residual", "beyond-s2", conv_chapter_scope())
     plt.close("all")
     assert s["grad_s2"][2, 2] == 8 and s["pad_s2"].shape == (7, 7)
-    assert [s["grad_s2"][i, j] for i, j in [(0, 0), (0, 2), (2, 2)]] == [1, 5, 8]
+    assert [s["grad_s2"][i, j] for i, j in s["picks"]] == [1, 8]
     assert np.array_equal(s["grad_s2"], convbp.conv2d_backward_input(s["d_s2"], s["w_s2"], (5, 5), stride=2))
     assert s["r6"] == 1 and s["pad6"].shape == (8, 8)
     assert not s["grad6"][5].any() and not s["grad6"][:, 5].any()

@@ -153,5 +153,5 @@ def show_backward_pass(stages: Sequence, *, columns: int = 4, size: float = 1.35
                 ax.set_xticks([])
             ax.set_yticks([])
             if c == 0:
-                ax.set_title(label, fontsize=9, loc="left")
+                ax.set_title(label, fontsize=10, loc="left")
     return fig
