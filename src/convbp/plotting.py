@@ -119,3 +119,39 @@ def show_weight_sharing(ax, M, w, *, labels: bool = True):
         ax.text(j, i, f"${sympy.latex(e)}$" if labels and e != 0 else "", ha="center", va="center", fontsize=8)
     ax.set(xlabel="input position (flattened)", ylabel="output position", xticks=[], yticks=[])
     return ax
+
+
+def show_backward_pass(stages: Sequence, *, columns: int = 4, size: float = 1.35, cmap: str = "RdBu_r"):
+    """One row per stage of a backward pass, top to bottom; returns the figure.
+
+    stages: (label, array) pairs, array 1-D (a vector, drawn as one strip across the row; with at
+    most 12 entries, its values are written in and its positions 0, 1, … numbered below) or 3-D (C, H, W) (its first `columns` maps side by
+    side). Each row has its own colour scale, symmetric about 0, so a zero residual is white.
+    """
+    import matplotlib.pyplot as plt
+
+    if not len(stages):
+        raise ValueError("stages must hold at least one (label, array) pair")
+    fig = plt.figure(figsize=(size * columns, 1.25 * size * len(stages)))
+    grid = fig.add_gridspec(len(stages), columns, hspace=0.75, wspace=0.12, left=0.02, right=0.98, top=0.97, bottom=0.01)
+    for r, (label, arr) in enumerate(stages):
+        arr = np.asarray(arr, dtype=float)
+        if arr.ndim not in (1, 3):
+            raise ValueError(f"stage {label!r} must be 1-D or 3-D (C, H, W); got shape {arr.shape}")
+        vmax = float(np.abs(arr).max()) or 1.0
+        panels = [arr[None]] if arr.ndim == 1 else list(arr[:columns])
+        for c, panel in enumerate(panels):
+            ax = fig.add_subplot(grid[r, :] if arr.ndim == 1 else grid[r, c])
+            ax.imshow(panel, cmap=cmap, vmin=-vmax, vmax=vmax, aspect="auto" if arr.ndim == 1 else "equal")
+            if arr.ndim == 1 and arr.size <= 12:
+                for j, v in enumerate(arr):
+                    ax.text(j, 0, format(v, ".3f"), ha="center", va="center", fontsize=8,
+                            color="white" if abs(v) > 0.6 * vmax else "black")
+                ax.set_xticks(range(arr.size))
+                ax.tick_params(length=0, labelsize=8)
+            else:
+                ax.set_xticks([])
+            ax.set_yticks([])
+            if c == 0:
+                ax.set_title(label, fontsize=10, loc="left")
+    return fig
