@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from ._validate import all_finite
 from ._windows import zeros
 
 # Scratch per group: about a core's L2 cache on current x86 servers.
@@ -150,7 +151,7 @@ def backward_input(d, w, hw, stride, padding):
     Wᵀ · δ_n gives each window's share of the gradient, one column per output; folding sends
     every entry back to the input pixel it was read from, adding where windows overlap.
     """
-    if stride == (1, 1):
+    if stride == (1, 1) and all_finite(w):
         return _backward_input_flat(d, w, hw, padding)
     n, k = d.shape[:2]
     _, c, kh, kw = w.shape
@@ -179,6 +180,8 @@ def _backward_input_flat(d, w, hw, padding):
     corner, m = u·Wp + v (zero elsewhere). Offset (p, q) then sends column m to position
     m + p·Wp + q: folding is one shifted slice per offset. The Wp − Wo extra columns per row cost
     a little more product and save the short rows that make the general fold slow.
+    The zeros between the corners meet every weight, so a NaN or ±inf in w would spread to
+    pixels no window gives it to: backward_input sends such kernels to the general fold.
     """
     n, k = d.shape[:2]
     _, c, kh, kw = w.shape
@@ -228,7 +231,11 @@ def _in_groups(n: int, bytes_per_sample: int, group) -> None:
         return
     counter = itertools.count()  # next() on it is atomic under the GIL: groups go to whichever thread is free
 
-    def worker():
+    def worker():  # NumPy's error state is per thread: the caller's (see _windows.ieee) does not reach here
+        with np.errstate(invalid="ignore", over="ignore"):
+            work()
+
+    def work():
         run = group(size)
         for i in counter:
             if i >= n_groups:

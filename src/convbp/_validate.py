@@ -122,3 +122,31 @@ def delta_shape(d4: np.ndarray, twod: bool, expected4: tuple[int, ...], what: st
     if d4.shape != expected4:
         want, got = (expected4[2:], d4.shape[2:]) if twod else (expected4, d4.shape)
         raise ValueError(f"delta must have shape {want} ({what}); got {got}")
+
+
+def all_finite(*arrays: np.ndarray) -> bool:
+    """Whether every entry of every array is a finite number (a sympy symbol counts as finite).
+
+    Object arrays are checked entry by entry: a float nan or inf, or a sympy expression
+    holding nan, oo, −oo or zoo, is not finite.
+    """
+    for x in arrays:
+        if x is None:
+            continue
+        if x.dtype != object:
+            if not np.isfinite(x).all():
+                return False
+        elif not all(_finite_entry(e) for e in x.flat):
+            return False
+    return True
+
+
+def _finite_entry(e) -> bool:
+    if hasattr(e, "free_symbols"):  # sympy is imported if a sympy object is here
+        import sympy
+
+        return not e.has(sympy.nan, sympy.oo, -sympy.oo, sympy.zoo)
+    try:
+        return bool(np.isfinite(float(e)))
+    except (TypeError, OverflowError):  # complex entries are rejected elsewhere; huge ints are finite
+        return isinstance(e, numbers.Integral)

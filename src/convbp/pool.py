@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as V
-from ._windows import crop_hw, offsets, pad_hw, zeros
+from ._windows import crop_hw, ieee, offsets, pad_hw, zeros
 
 
 def _setup(a_shape_hw, size, stride, padding):
@@ -43,6 +43,7 @@ def _window_max(a_pad, window, stride, out_hw):
     return best
 
 
+@ieee
 def max_pool2d(a, size, *, stride=None, padding=0):
     """Max pooling: z[n, c, u, v] = max over the window a_pad[n, c, s·u : s·u + m, s·v : s·v + n].
 
@@ -56,12 +57,15 @@ def max_pool2d(a, size, *, stride=None, padding=0):
     return z[0, 0] if a2d else z
 
 
+@ieee
 def max_pool2d_backward(delta, a, size, *, stride=None, padding=0):
     """∂J/∂a for max pooling: each δ[n, c, u, v] goes to the position of its window's maximum.
 
-    ∂z_{u,v}/∂a_{i,j} is 1 for the window's arg-max (the first one on ties, row-major) and 0
-    elsewhere; overlapping windows that share an arg-max add their residuals there.
-    This is the lecture's "upsample and restore positions", before multiplying by σ′(z^(l−1)).
+    ∂z_{u,v}/∂a_{i,j} is 1 for the window's arg-max and 0 elsewhere; overlapping windows that
+    share an arg-max add their residuals there. This is the lecture's "upsample and restore
+    positions", before multiplying by σ′(z^(l−1)). The arg-max is PyTorch's (CPU): the first
+    maximum in row-major order on a tie; the last NaN if the window holds NaN; the first
+    input position (never padding) if every input of the window is −inf.
     delta: (N, C, Ho, Wo) or (Ho, Wo); a: the pooling layer's input. Returns the shape of a.
     """
     delta = _numeric(V.array(delta, "delta"), "delta")
@@ -74,25 +78,43 @@ def max_pool2d_backward(delta, a, size, *, stride=None, padding=0):
     dtype = V.common_dtype(a4, d4)
     d4 = d4.astype(dtype, copy=False)
     a_pad = pad_hw(a4, padding, value=-np.inf)
-    z = _window_max(a_pad, window, stride, out_hw)
-    nan = np.isnan(z)
-    has_nan = nan.any()
-    taken = np.zeros(z.shape, dtype=bool)
+    at = _arg_max(a_pad, a4.shape[2:], window, stride, padding, out_hw)
     grad = np.zeros(a_pad.shape, dtype=dtype)
-    # Offsets in row-major order, and a window stops taking once it has its maximum:
-    # on a tie the first maximum gets the residual (PyTorch's CPU rule), as does the first NaN.
-    for _, _, win in offsets(*window, stride, out_hw):
-        x = a_pad[(Ellipsis,) + win]
-        hit = x == z
-        if has_nan:
-            hit |= np.isnan(x) & nan
-        hit &= ~taken
-        taken |= hit
-        grad[(Ellipsis,) + win] += np.where(hit, d4, 0)
+    for t, (_, _, win) in enumerate(offsets(*window, stride, out_hw)):
+        grad[(Ellipsis,) + win] += np.where(at == t, d4, 0)
     grad = np.ascontiguousarray(crop_hw(grad, padding, a4.shape[2:]))
     return grad[0, 0] if a2d else grad
 
 
+def _arg_max(a_pad, hw, window, stride, padding, out_hw):
+    """Which offset t = p·kw + q of each window receives its residual (PyTorch's rule, see max_pool2d_backward).
+
+    Offsets go in row-major order: the first that equals the window's maximum wins, and a NaN
+    overrides whatever came before, so the last NaN wins. Offsets on padding never win:
+    every window holds at least one input position, since padding is at most half the window.
+    """
+    z = _window_max(a_pad, window, stride, out_hw)
+    at = np.full(z.shape, -1, dtype=np.int16 if window[0] * window[1] < 2**15 else np.int64)
+    nan = np.isnan(z).any()
+    for t, (p, q, win) in enumerate(offsets(*window, stride, out_hw)):
+        x = a_pad[(Ellipsis,) + win]
+        hit = (x == z) & (at < 0)
+        if padding != (0, 0):
+            hit &= _inside(p, q, hw, stride, padding, out_hw)
+        if nan:
+            hit |= np.isnan(x)
+        at[hit] = t
+    return at
+
+
+def _inside(p, q, hw, stride, padding, out_hw):
+    """(Ho, Wo) mask: whether offset (p, q) of window (u, v) reads an input position rather than padding."""
+    rows = stride[0] * np.arange(out_hw[0]) + p - padding[0]
+    cols = stride[1] * np.arange(out_hw[1]) + q - padding[1]
+    return ((rows >= 0) & (rows < hw[0]))[:, None] & ((cols >= 0) & (cols < hw[1]))[None, :]
+
+
+@ieee
 def avg_pool2d(a, size, *, stride=None, padding=0):
     """Average pooling: z[n, c, u, v] = (1 / (m·n)) Σ_{p,q} a_pad[n, c, s·u + p, s·v + q].
 
@@ -111,6 +133,7 @@ def avg_pool2d(a, size, *, stride=None, padding=0):
     return z[0, 0] if a2d else z
 
 
+@ieee
 def avg_pool2d_backward(delta, input_shape, size, *, stride=None, padding=0):
     """∂J/∂a for average pooling: every position of window (u, v) receives δ[n, c, u, v] / (m·n).
 
