@@ -18,6 +18,7 @@ the same answer).
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -55,6 +56,11 @@ def _pairs(hw, khw, stride, padding):
     return out, inp, tap, taps, starts, every_out_reads, (ho, wo)
 
 
+def _rows(x):
+    """x (N, ...) as (N, one row per sample); spelled out, since reshape cannot infer −1 for N = 0."""
+    return x.reshape(x.shape[0], math.prod(x.shape[1:]))
+
+
 def matrix(w, hw, stride, padding):
     """M with M[k, u·Wo + v, c, i·W + j] = w[k, c, p, q] where output (u, v) reads input (i, j) through (p, q)."""
     k, c, kh, kw = w.shape
@@ -73,7 +79,7 @@ def forward(a, w, b, stride, padding):
     n = a.shape[0]
     k, _, kh, kw = w.shape
     *_, (ho, wo) = _pairs(tuple(a.shape[2:]), (kh, kw), stride, padding)
-    z = (a.reshape(n, -1) @ matrix(w, tuple(a.shape[2:]), stride, padding).T).reshape(n, k, ho, wo)
+    z = (_rows(a) @ matrix(w, tuple(a.shape[2:]), stride, padding).T).reshape(n, k, ho, wo)
     if b is not None:
         z += b[:, None, None]
     return z
@@ -87,7 +93,7 @@ def backward_input(d, w, hw, stride, padding):
     column of δ, or on a tap that reads only padding, which the formula crops away too. So a
     finite result means finite operands (or none that matter)."""
     n = d.shape[0]
-    grad = d.reshape(n, -1) @ matrix(w, tuple(hw), stride, padding)
+    grad = _rows(d) @ matrix(w, tuple(hw), stride, padding)
     if not all_finite(grad):
         return None
     return grad.reshape((n, w.shape[1]) + tuple(hw))
@@ -105,7 +111,7 @@ def backward_weight(d, a, khw, stride, padding):
     n, c = a.shape[:2]
     k = d.shape[1]
     out, inp, _, taps, starts, every_out_reads, _ = _pairs(tuple(a.shape[2:]), tuple(khw), stride, padding)
-    grid = (d.reshape(n, -1).T @ a.reshape(n, -1)).reshape(k, -1, c, a.shape[2] * a.shape[3])
+    grid = (_rows(d).T @ _rows(a)).reshape(k, -1, c, a.shape[2] * a.shape[3])
     picked = grid[:, out, :, inp]  # (pairs, K, C), in tap order
     dw = zeros((khw[0] * khw[1], k, c), picked.dtype)
     if out.size:

@@ -139,9 +139,9 @@ def backward_weight(d, a, khw, stride, padding):
         return run
 
     _in_groups(n, (unfolded + k) * pixels * a.itemsize, group)
-    total = None
+    total = zeros((unfolded, k), dtype)  # an empty batch has no samples to add: zero
     for n0 in sorted(parts):  # group order: the rounding never depends on the threads
-        total = parts[n0] if total is None else total + parts[n0]
+        total = total + parts[n0] if n0 else parts[n0]
     return np.ascontiguousarray(total.T, dtype=dtype).reshape(k, c, win.kh, win.kw)
 
 
@@ -218,6 +218,8 @@ def _backward_input_flat(d, w, hw, padding):
 
 def _in_groups(n: int, bytes_per_sample: int, group) -> None:
     """Cover samples [0, n) in groups: group(size) makes one thread's scratch and returns run(n0, n1)."""
+    if n == 0:
+        return
     if n * bytes_per_sample <= _SERIAL_BYTES or _cores() == 1:
         size = n
     else:

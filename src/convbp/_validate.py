@@ -77,12 +77,25 @@ def common_dtype(*arrays: np.ndarray) -> np.dtype:
 
 
 def as_nchw(x: np.ndarray, name: str, layout: str = "(N, C, H, W)") -> tuple[np.ndarray, bool]:
-    """Return `x` as a 4-D array and whether it came in as a 2-D single-channel grid."""
-    if x.ndim == 2:
-        return x[None, None], True
-    if x.ndim == 4:
-        return x, False
-    raise ValueError(f"{name} must be 2-D (H, W) or 4-D {layout}; got {x.ndim}-D with shape {x.shape}")
+    """Return `x` as a 4-D array and whether it came in as a 2-D single-channel grid.
+
+    Sizes: a batch N may be empty (the result is then empty too, as in PyTorch); every
+    other axis (channels, kernels, rows, columns) needs at least one entry.
+    """
+    if x.ndim not in (2, 4):
+        raise ValueError(f"{name} must be 2-D (H, W) or 4-D {layout}; got {x.ndim}-D with shape {x.shape}")
+    axes = ["H", "W"] if x.ndim == 2 else layout.strip("()").split(", ")
+    nonempty(x.shape, axes, name)
+    return (x[None, None], True) if x.ndim == 2 else (x, False)
+
+
+def nonempty(sizes, axes, name: str) -> None:
+    """Every axis but a batch axis N has at least one entry, or a ValueError naming it."""
+    for size, axis in zip(sizes, axes):
+        if size < (0 if axis == "N" else 1):
+            raise ValueError(
+                f"{name} must have at least one entry along {axis} (only the batch N may be empty); got shape {tuple(sizes)}"
+            )
 
 
 def same_mode(name_a: str, twod_a: bool, name_b: str, twod_b: bool) -> None:
@@ -93,8 +106,8 @@ def same_mode(name_a: str, twod_a: bool, name_b: str, twod_b: bool) -> None:
         )
 
 
-def shape(value, name: str, ndim: int) -> tuple[int, ...]:
-    """A shape tuple of `ndim` positive ints."""
+def shape(value, name: str, ndim: int, *, batch: bool = False) -> tuple[int, ...]:
+    """A shape tuple of `ndim` positive ints; with batch=True the first may be 0 (an empty batch)."""
     try:
         items = tuple(value)
     except TypeError:
@@ -102,8 +115,9 @@ def shape(value, name: str, ndim: int) -> tuple[int, ...]:
     if len(items) != ndim or not all(_is_int(v) for v in items):
         raise ValueError(f"{name} must be a tuple of {ndim} ints; got {value!r}")
     items = tuple(operator.index(v) for v in items)
-    if any(v < 1 for v in items):
-        raise ValueError(f"{name} must hold positive sizes; got {value!r}")
+    if any(v < 1 for v in items[1 if batch else 0 :]) or (batch and items[0] < 0):
+        what = "a batch size of at least 0 and positive sizes" if batch else "positive sizes"
+        raise ValueError(f"{name} must hold {what}; got {value!r}")
     return items
 
 

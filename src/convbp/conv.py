@@ -105,7 +105,7 @@ def conv2d_backward_input(delta, w, input_shape, *, stride=1, padding=0):
     Input pixels no window reaches get zero.
     """
     d4, w4, d2d, dtype = _backward_operands(delta, w, "w", "(K, C, kh, kw)")
-    shp = V.shape(input_shape, "input_shape", 2 if d2d else 4)
+    shp = V.shape(input_shape, "input_shape", 2 if d2d else 4, batch=not d2d)
     n, c, h, wd = (1, 1) + shp if d2d else shp
     k, cw, kh, kw = w4.shape
     if cw != c:

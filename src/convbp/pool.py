@@ -142,7 +142,7 @@ def avg_pool2d_backward(delta, input_shape, size, *, stride=None, padding=0):
     """
     delta = V.array(delta, "delta")
     d4, d2d = V.as_nchw(delta, "delta", "(N, C, Ho, Wo)")
-    shp = V.shape(input_shape, "input_shape", 2 if d2d else 4)
+    shp = V.shape(input_shape, "input_shape", 2 if d2d else 4, batch=not d2d)
     full = (1, 1) + shp if d2d else shp
     window, stride, padding, out_hw = _setup(full[2:], size, stride, padding)
     V.delta_shape(d4, d2d, full[:2] + out_hw, "the shape avg_pool2d produces for input_shape")
