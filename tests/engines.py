@@ -23,7 +23,7 @@ def engine(name):
             yield
     elif name == "im2col in groups on threads":  # one sample per group, shared out to two threads
         with mock.patch.object(_dense, "worth_it", lambda *args: False), \
-             mock.patch.object(_unfold, "_SERIAL_BYTES", 0), mock.patch.object(_unfold, "_GROUP_BYTES", 1), \
+             mock.patch.object(_unfold, "_GROUP_BYTES", 1), \
              mock.patch.object(_unfold, "_cores", lambda: 2):
             yield
     else:

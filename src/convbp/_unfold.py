@@ -5,7 +5,7 @@ becomes one matrix product per sample: z_n (K, Ho·Wo) = W (K, C·kh·kw) · col
 of a whole batch are kh·kw times the input (37 MB for 64×16×32×32 with a 3×3 kernel); writing
 them to memory and reading them back costs more than the arithmetic. So samples go in groups
 whose columns fit in a core's cache, and each group is unfolded and multiplied while it is
-still there. Groups run on one thread per core, each with single-threaded BLAS (NumPy
+still there. Groups, fixed by sizes, run on one thread per core, each with single-threaded BLAS (NumPy
 releases the GIL in copies and matmul). A group writes only its own samples, and the weight
 gradient adds the groups' sums in group order, so the numbers never depend on the threads.
 
@@ -27,18 +27,15 @@ import numpy as np
 from ._validate import all_finite
 from ._windows import zeros
 
-# Scratch per group: about a core's L2 cache on current x86 servers.
+# Scratch per group: about a core's L2 cache on current x86 servers. A batch whose scratch
+# fits in one group runs on the calling thread: waking another costs about 0.1 ms on a VM.
 _GROUP_BYTES = 1 << 22
-# Batches whose scratch is smaller than this run as one group on the calling thread:
-# waking another thread costs about 0.1 ms on a virtual machine.
-_SERIAL_BYTES = 1 << 22
 # Scratch arrays up to this size are kept for the next call; larger ones (one sample of a big
 # image) are made afresh rather than held on to.
 _KEEP_BYTES = 1 << 24
 
 _pool: ThreadPoolExecutor | None = None
 _pool_pid = 0
-_blas = None  # threadpoolctl's controller, made on first use
 _local = threading.local()
 
 
@@ -217,17 +214,21 @@ def _backward_input_flat(d, w, hw, padding):
 
 
 def _in_groups(n: int, bytes_per_sample: int, group) -> None:
-    """Cover samples [0, n) in groups: group(size) makes one thread's scratch and returns run(n0, n1)."""
+    """Cover samples [0, n) in groups: group(size) makes one thread's scratch and returns run(n0, n1).
+
+    The groups depend on the sizes only (as many samples as fit in _GROUP_BYTES of scratch),
+    never on the number of cores or on other calls: each group writes its own samples and the
+    weight gradient adds the groups in order, so the bits are the same on any machine. The
+    cores only decide how many threads share the groups out; one group runs on the caller.
+    The caller holds one_blas_thread (conv.py does), so the threads never fight BLAS's own.
+    """
     if n == 0:
         return
-    if n * bytes_per_sample <= _SERIAL_BYTES or _cores() == 1:
-        size = n
-    else:
-        size = max(1, min(-(-n // _cores()), _GROUP_BYTES // bytes_per_sample))
+    size = max(1, _GROUP_BYTES // bytes_per_sample)
     n_groups = -(-n // size)
     workers = min(n_groups, _cores())
     if workers <= 1:
-        run = group(size)
+        run = group(min(size, n))
         for i in range(n_groups):
             run(i * size, min(n, (i + 1) * size))
         return
@@ -235,18 +236,14 @@ def _in_groups(n: int, bytes_per_sample: int, group) -> None:
 
     def worker():  # NumPy's error state is per thread: the caller's (see _windows.ieee) does not reach here
         with np.errstate(invalid="ignore", over="ignore"):
-            work()
+            run = group(size)
+            for i in counter:
+                if i >= n_groups:
+                    return
+                run(i * size, min(n, (i + 1) * size))
 
-    def work():
-        run = group(size)
-        for i in counter:
-            if i >= n_groups:
-                return
-            run(i * size, min(n, (i + 1) * size))
-
-    with _one_blas_thread():
-        for f in [_executor().submit(worker) for _ in range(workers)]:
-            f.result()
+    for f in [_executor().submit(worker) for _ in range(workers)]:
+        f.result()
 
 
 def _scratch(name: str, win: Windows, shape: tuple, dtype, ones_from: int | None = None) -> np.ndarray:
@@ -286,17 +283,67 @@ def _executor() -> ThreadPoolExecutor:
     return _pool
 
 
-class _one_blas_thread:
-    """BLAS on one thread while our threads run: two levels of threads on the same cores fight."""
+class _OneBlasThread:
+    """A context: BLAS on one thread inside, the process's setting back once the last one leaves.
+
+    Every matrix product of the kernels runs inside it, for two reasons. OpenBLAS's bits
+    depend on its thread count (float64 products of a few hundred rows differ in the last bit
+    between 1 and 2 threads), so results would depend on the machine's cores; and our group
+    threads would fight BLAS's threads for the same cores. BLAS's setting is process-wide, so
+    overlapping calls from several threads share one count: the first to enter saves the
+    setting and sets 1, the last to leave restores it (unless someone changed it meanwhile),
+    whatever the order in which they leave. Another thread's own NumPy products run on one
+    BLAS thread while a kernel call is in progress.
+    """
+
+    def __init__(self):
+        self._reset()
+        if hasattr(os, "register_at_fork"):  # a child of fork() starts with no call in progress
+            os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self):
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._saved = []
+        self._libs = None
 
     def __enter__(self):
-        global _blas
-        if _blas is None:
-            from threadpoolctl import ThreadpoolController
+        with self._lock:
+            if self._depth == 0:
+                if self._libs is None:  # NumPy's BLAS (loaded by now), and any other loaded before the first call
+                    from threadpoolctl import ThreadpoolController
 
-            _blas = ThreadpoolController()
-        self._limit = _blas.limit(limits=1, user_api="blas")
+                    self._libs = ThreadpoolController().select(user_api="blas").lib_controllers
+                self._saved = [(lib, lib.get_num_threads()) for lib in self._libs]
+                for lib, count in self._saved:
+                    if count != 1:
+                        _set_threads(lib, 1)
+            self._depth += 1
         return self
 
     def __exit__(self, *exc):
-        self._limit.__exit__(*exc)
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0:
+                for lib, count in self._saved:
+                    if count != 1 and lib.get_num_threads() == 1:
+                        _set_threads(lib, count)
+
+
+def _set_threads(lib, count: int) -> None:
+    """lib.set_num_threads(count) from whichever thread we are on.
+
+    threadpoolctl lets only one "controlling" thread change OpenBLAS (pthreads) and silently
+    ignores the others, so a kernel called from a second thread would keep BLAS's threads.
+    Our lock already keeps the threads from fighting: take control for the call, then give
+    it up, so that the next thread to set a limit (the reader's, say) is obeyed too.
+    """
+    release = getattr(type(lib), "clear_controlling_thread", None)
+    if release is not None:
+        release(force=True)
+    lib.set_num_threads(count)
+    if release is not None:
+        release(force=True)
+
+
+one_blas_thread = _OneBlasThread()

@@ -44,9 +44,11 @@ def _engine(hw, khw, channels, kernels, out_hw):
 def _products(method: str, sizes: tuple, *args):
     """engine.method(*args) on the engine the sizes pick. The dense one returns None when NaN
     or ±inf in the operands would make its answer differ from the formula's (see convbp._dense):
-    im2col, which makes exactly the formula's products, answers instead."""
-    out = getattr(_engine(*sizes), method)(*args)
-    return getattr(_unfold, method)(*args) if out is None else out
+    im2col, which makes exactly the formula's products, answers instead. BLAS runs on one
+    thread meanwhile (see _unfold.one_blas_thread): the bits never depend on the cores."""
+    with _unfold.one_blas_thread:
+        out = getattr(_engine(*sizes), method)(*args)
+        return getattr(_unfold, method)(*args) if out is None else out
 
 
 def _backward_operands(delta, x, name: str, layout: str):

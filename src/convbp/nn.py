@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import copy
 import time
-from contextlib import contextmanager
 from typing import Callable
 
 import numpy as np
-from threadpoolctl import threadpool_limits
-
 from .activations import ACTIVATIONS
 from .conv import conv2d, conv2d_backward_bias, conv2d_backward_input, conv2d_backward_weight
 from .gradcheck import numerical_gradient, relative_error
+from ._unfold import one_blas_thread  # the kernels' guard: safe when several threads train at once
 from .pool import max_pool2d, max_pool2d_backward
 
 
@@ -277,14 +275,6 @@ def cosine_lr(lr: float, epoch: int, epochs: int) -> float:
     return lr * 0.5 * (1 + np.cos(np.pi * (epoch - 1) / epochs))
 
 
-@contextmanager
-def _one_blas_thread():
-    """Run BLAS on one thread: our matrices are small (at most a few thousand × a few hundred), so
-    threads save little, and on a busy machine spinning BLAS threads can make training several times slower."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
-
-
 def train(model: Sequential, X: np.ndarray, y: np.ndarray, *, X_test=None, y_test=None, epochs: int = 10,
           batch_size: int = 32, lr: float = 1e-3, seed: int = 0,
           callback: Callable[[dict], None] | None = None) -> list[dict]:
@@ -303,7 +293,7 @@ def train(model: Sequential, X: np.ndarray, y: np.ndarray, *, X_test=None, y_tes
     rng = np.random.default_rng(seed)
     optimiser = Adam(model.params(), lr=lr)
     history, start = [], time.perf_counter()
-    with _one_blas_thread():
+    with one_blas_thread:  # small matrices: BLAS threads save little and fight on a busy machine
         for epoch in range(1, epochs + 1):
             optimiser.lr = cosine_lr(lr, epoch, epochs)
             order = rng.permutation(len(X))
@@ -341,7 +331,7 @@ def gradient_check(model: Sequential, X: np.ndarray, y: np.ndarray, *, entries: 
     X = np.asarray(X, dtype=np.float64)
     rng = np.random.default_rng(seed)
     errors = {}
-    with _one_blas_thread():
+    with one_blas_thread:  # small matrices: BLAS threads save little and fight on a busy machine
         model64.loss_and_grads(X, y)
         for i, layer in enumerate(model64.layers):
             for name, p in layer.params.items():
