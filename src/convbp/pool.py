@@ -78,33 +78,30 @@ def max_pool2d_backward(delta, a, size, *, stride=None, padding=0):
     dtype = V.common_dtype(a4, d4)
     d4 = d4.astype(dtype, copy=False)
     a_pad = pad_hw(a4, padding, value=-np.inf)
-    at = _arg_max(a_pad, a4.shape[2:], window, stride, padding, out_hw)
+    z = _window_max(a_pad, window, stride, out_hw)
     grad = np.zeros(a_pad.shape, dtype=dtype)
-    for t, (_, _, win) in enumerate(offsets(*window, stride, out_hw)):
-        grad[(Ellipsis,) + win] += np.where(at == t, d4, 0)
+    spots = list(offsets(*window, stride, out_hw))
+    # Offsets in row-major order; a window takes the first one equal to its maximum (never
+    # padding) and stops. NaN equals nothing, so NaN windows take none here ...
+    inside = (lambda p, q: True) if padding == (0, 0) else (lambda p, q: _inside(p, q, a4.shape[2:], stride, padding, out_hw))
+    _route(grad, a_pad, d4, spots, lambda p, q, x: (x == z) & inside(p, q))
+    if np.isnan(z).any():  # ... and take their last NaN: the first going backwards.
+        _route(grad, a_pad, d4, spots[::-1], lambda p, q, x: np.isnan(x))
     grad = np.ascontiguousarray(crop_hw(grad, padding, a4.shape[2:]))
     return grad[0, 0] if a2d else grad
 
 
-def _arg_max(a_pad, hw, window, stride, padding, out_hw):
-    """Which offset t = p·kw + q of each window receives its residual (PyTorch's rule, see max_pool2d_backward).
+def _route(grad, a_pad, d, spots, candidate):
+    """grad[position] += δ at the first offset, in the order of `spots`, where candidate(p, q, x) holds.
 
-    Offsets go in row-major order: the first that equals the window's maximum wins, and a NaN
-    overrides whatever came before, so the last NaN wins. Offsets on padding never win:
-    every window holds at least one input position, since padding is at most half the window.
+    One vectorised pass per offset: x is that offset's slice of every window at once.
     """
-    z = _window_max(a_pad, window, stride, out_hw)
-    at = np.full(z.shape, -1, dtype=np.int16 if window[0] * window[1] < 2**15 else np.int64)
-    nan = np.isnan(z).any()
-    for t, (p, q, win) in enumerate(offsets(*window, stride, out_hw)):
-        x = a_pad[(Ellipsis,) + win]
-        hit = (x == z) & (at < 0)
-        if padding != (0, 0):
-            hit &= _inside(p, q, hw, stride, padding, out_hw)
-        if nan:
-            hit |= np.isnan(x)
-        at[hit] = t
-    return at
+    taken = np.zeros(d.shape, dtype=bool)
+    for p, q, win in spots:
+        hit = candidate(p, q, a_pad[(Ellipsis,) + win])
+        hit &= ~taken
+        taken |= hit
+        grad[(Ellipsis,) + win] += np.where(hit, d, 0)
 
 
 def _inside(p, q, hw, stride, padding, out_hw):
