@@ -43,6 +43,25 @@ def pair(value, name: str, *, minimum: int = 1) -> tuple[int, int]:
     return items  # type: ignore[return-value]
 
 
+def count(value, name: str, *, minimum: int = 1) -> int:
+    """An int of at least `minimum` (epochs, a batch size, a seed), or a TypeError/ValueError naming it."""
+    what = "a positive int" if minimum == 1 else f"an int ≥ {minimum}"
+    if not _is_int(value):
+        raise TypeError(f"{name} must be {what}; got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be {what}; got {value!r}")
+    return operator.index(value)
+
+
+def positive_number(value, name: str) -> float:
+    """A finite real number > 0 (a step size), or a TypeError/ValueError naming it."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive number; got {type(value).__name__} {value!r}")
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be positive and finite; got {value!r}")
+    return float(value)
+
+
 def _is_symbolic_entry(x) -> bool:
     # sympy objects carry free_symbols; checking the attribute avoids importing sympy here.
     return isinstance(x, numbers.Number) or hasattr(x, "free_symbols")
