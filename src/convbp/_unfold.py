@@ -11,7 +11,9 @@ gradient adds the groups' sums in group order, so the numbers never depend on th
 
 Columns are filled straight from the unpadded input, one kernel offset (p, q) at a time
 (a loop of kh·kw vectorised copies): the entries that would read padding are zero when the
-scratch array is made and are never written, so the array is reused from call to call.
+scratch array is made and are never written. (Keeping scratch arrays per thread from call to
+call, to save the page faults of fresh memory, was measured at 0.8–1.04× on the benchmark's
+layers, no gain, and was removed.)
 """
 
 from __future__ import annotations
@@ -24,19 +26,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ._validate import all_finite
 from ._windows import zeros
 
 # Scratch per group: about a core's L2 cache on current x86 servers. A batch whose scratch
 # fits in one group runs on the calling thread: waking another costs about 0.1 ms on a VM.
 _GROUP_BYTES = 1 << 22
-# Scratch arrays up to this size are kept for the next call; larger ones (one sample of a big
-# image) are made afresh rather than held on to.
-_KEEP_BYTES = 1 << 24
+# A batch of more than one group is cut into at least this many (when it has the samples),
+# so that the threads share it out evenly: a number fixed by sizes, never by the cores.
+_MIN_GROUPS = 8
 
 _pool: ThreadPoolExecutor | None = None
 _pool_pid = 0
-_local = threading.local()
 
 
 @functools.lru_cache(maxsize=64)
@@ -56,7 +56,6 @@ class Windows:
         (self.h, self.w), (self.kh, self.kw) = hw, khw
         self.ho = (self.h + 2 * padding[0] - self.kh) // stride[0] + 1
         self.wo = (self.w + 2 * padding[1] - self.kw) // stride[1] + 1
-        self.key = (hw, khw, stride, padding)
         self.parts = []
         for p in range(self.kh):
             rows = _valid(p, self.h, self.ho, stride[0], padding[0])
@@ -103,7 +102,7 @@ def forward(a, w, b, stride, padding):
     z = np.empty((n, k, win.ho, win.wo), dtype=w2.dtype)
 
     def group(samples):
-        cols = _scratch("forward", win, (samples, rows, pixels), a.dtype, ones_from=unfolded)
+        cols = _scratch((samples, rows, pixels), a.dtype, ones_from=unfolded)
 
         def run(n0, n1):
             m = n1 - n0
@@ -125,7 +124,7 @@ def backward_weight(d, a, khw, stride, padding):
     parts = {}
 
     def group(samples):
-        cols = _scratch("weight", win, (samples, unfolded, pixels), a.dtype)
+        cols = _scratch((samples, unfolded, pixels), a.dtype)
 
         def run(n0, n1):
             m = n1 - n0
@@ -148,8 +147,6 @@ def backward_input(d, w, hw, stride, padding):
     Wᵀ · δ_n gives each window's share of the gradient, one column per output; folding sends
     every entry back to the input pixel it was read from, adding where windows overlap.
     """
-    if stride == (1, 1) and all_finite(w):
-        return _backward_input_flat(d, w, hw, padding)
     n, k = d.shape[:2]
     _, c, kh, kw = w.shape
     win = windows(tuple(hw), (kh, kw), stride, padding)
@@ -158,7 +155,7 @@ def backward_input(d, w, hw, stride, padding):
     grad = np.empty((n, c) + tuple(hw), dtype=np.result_type(d, w))
 
     def group(samples):
-        cols = _scratch("input", win, (samples, unfolded, pixels), grad.dtype)
+        cols = _scratch((samples, unfolded, pixels), grad.dtype)
 
         def run(n0, n1):
             m = n1 - n0
@@ -170,54 +167,11 @@ def backward_input(d, w, hw, stride, padding):
     return grad
 
 
-def _backward_input_flat(d, w, hw, padding):
-    """backward_input for stride 1, folding with kh·kw long contiguous adds instead of short strided ones.
-
-    Flatten each sample's padded grid (Hp, Wp) and put δ at the grid position of its window's
-    corner, m = u·Wp + v (zero elsewhere). Offset (p, q) then sends column m to position
-    m + p·Wp + q: folding is one shifted slice per offset. The Wp − Wo extra columns per row cost
-    a little more product and save the short rows that make the general fold slow.
-    The zeros between the corners meet every weight, so a NaN or ±inf in w would spread to
-    pixels no window gives it to: backward_input sends such kernels to the general fold.
-    """
-    n, k = d.shape[:2]
-    _, c, kh, kw = w.shape
-    win = windows(tuple(hw), (kh, kw), (1, 1), padding)
-    (ph, pw), (h, wd) = padding, hw
-    hp, wp = h + 2 * ph, wd + 2 * pw
-    shift = [p * wp + q for p in range(kh) for q in range(kw)]
-    reach, size, t = shift[-1], hp * wp, kh * kw
-    span = reach + size  # row entry j holds grid position j − reach: room for the farthest shift back
-    wt = np.ascontiguousarray(w.reshape(k, c * t).T)
-    grad = np.empty((n, c, h, wd), dtype=np.result_type(d, w))
-
-    def group(samples):
-        deltas = _scratch("flat deltas", win, (k, samples, span), d.dtype)  # zero off the corners
-        cols = _scratch("flat cols", win, (c * t, samples * span), grad.dtype)
-        grad_pad = _scratch("flat grad", win, (c, samples, size), grad.dtype)
-
-        def run(n0, n1):
-            m = n1 - n0
-            corners = deltas[:, :m, reach : reach + win.ho * wp].reshape(k, m, win.ho, wp)
-            corners[..., : win.wo] = d[n0:n1].transpose(1, 0, 2, 3)
-            share = np.matmul(wt, deltas[:, :m].reshape(k, m * span), out=cols[:, : m * span])
-            share = share.reshape(c, t, m, span)
-            total = grad_pad[:, :m]
-            total[...] = share[:, 0, :, reach : reach + size]
-            for j in range(1, t):
-                total += share[:, j, :, reach - shift[j] : reach - shift[j] + size]
-            grad[n0:n1] = total.reshape(c, m, hp, wp)[:, :, ph : ph + h, pw : pw + wd].transpose(1, 0, 2, 3)
-        return run
-
-    _in_groups(n, (k + 2 * c * t) * span * grad.itemsize, group)
-    return grad
-
-
 def _in_groups(n: int, bytes_per_sample: int, group) -> None:
     """Cover samples [0, n) in groups: group(size) makes one thread's scratch and returns run(n0, n1).
 
-    The groups depend on the sizes only (as many samples as fit in _GROUP_BYTES of scratch),
-    never on the number of cores or on other calls: each group writes its own samples and the
+    The groups depend on the sizes only (as many samples as fit in _GROUP_BYTES of scratch,
+    and at least _MIN_GROUPS groups when there is more than one), never on the number of cores or on other calls: each group writes its own samples and the
     weight gradient adds the groups in order, so the bits are the same on any machine. The
     cores only decide how many threads share the groups out; one group runs on the caller.
     The caller holds one_blas_thread (conv.py does), so the threads never fight BLAS's own.
@@ -225,6 +179,8 @@ def _in_groups(n: int, bytes_per_sample: int, group) -> None:
     if n == 0:
         return
     size = max(1, _GROUP_BYTES // bytes_per_sample)
+    if size < n:
+        size = max(1, min(size, -(-n // _MIN_GROUPS)))
     n_groups = -(-n // size)
     workers = min(n_groups, _cores())
     if workers <= 1:
@@ -246,25 +202,14 @@ def _in_groups(n: int, bytes_per_sample: int, group) -> None:
         f.result()
 
 
-def _scratch(name: str, win: Windows, shape: tuple, dtype, ones_from: int | None = None) -> np.ndarray:
-    """A zero array (rows ones_from onward of axis 1 set to 1), kept per thread and handed out again.
+def _scratch(shape: tuple, dtype, ones_from: int | None = None) -> np.ndarray:
+    """A zero array for one thread's group (rows ones_from onward of axis 1 set to 1: the bias's row of ones).
 
-    Fresh memory costs a page fault per 4 KiB on first touch, which for small batches takes
-    longer than the arithmetic. unfold writes only entries that come from the input, the same
-    ones on every call for one geometry and shape, so the zeros (padding) and ones stay put.
+    unfold writes only the entries that come from the input, so the zeros stand for padding.
     """
-    dtype = np.dtype(dtype)
-    store = getattr(_local, "scratch", None)
-    if store is None:
-        store = _local.scratch = {}
-    key = (shape, dtype, win.key, ones_from)
-    buf, made_for = store.get(name, (None, None))
-    if made_for != key or dtype == object:
-        buf = zeros(shape, dtype)
-        if ones_from is not None:
-            buf[:, ones_from:] = 1
-        if dtype != object and buf.nbytes <= _KEEP_BYTES:  # nor sympy entries, which are cheap to make
-            store[name] = (buf, key)
+    buf = zeros(shape, dtype)
+    if ones_from is not None:
+        buf[:, ones_from:] = 1
     return buf
 
 
