@@ -5,8 +5,8 @@ becomes one matrix product per sample: z_n (K, Ho·Wo) = W (K, C·kh·kw) · col
 of a whole batch are kh·kw times the input (37 MB for 64×16×32×32 with a 3×3 kernel); writing
 them to memory and reading them back costs more than the arithmetic. So samples go in groups
 whose columns fit in a core's cache, and each group is unfolded and multiplied while it is
-still there. Groups, fixed by sizes, run on one thread per core, each with single-threaded BLAS (NumPy
-releases the GIL in copies and matmul). A group writes only its own samples, and the weight
+still there. Groups, fixed by sizes, run on one thread per core, each with single-threaded
+BLAS (NumPy releases the GIL in copies and matmul). A group writes only its own samples, and the weight
 gradient adds the groups' sums in group order, so the numbers never depend on the threads.
 
 Columns are filled straight from the unpadded input, one kernel offset (p, q) at a time
@@ -171,9 +171,10 @@ def _in_groups(n: int, bytes_per_sample: int, group) -> None:
     """Cover samples [0, n) in groups: group(size) makes one thread's scratch and returns run(n0, n1).
 
     The groups depend on the sizes only (as many samples as fit in _GROUP_BYTES of scratch,
-    and at least _MIN_GROUPS groups when there is more than one), never on the number of cores or on other calls: each group writes its own samples and the
-    weight gradient adds the groups in order, so the bits are the same on any machine. The
-    cores only decide how many threads share the groups out; one group runs on the caller.
+    and at least _MIN_GROUPS groups when there is more than one), never on the number of
+    cores or on other calls: each group writes its own samples and the weight gradient adds
+    the groups in order, so the bits are the same on any machine. The cores only decide how
+    many threads share the groups out; a single group runs on the caller.
     The caller holds one_blas_thread (conv.py does), so the threads never fight BLAS's own.
     """
     if n == 0:
