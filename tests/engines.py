@@ -7,22 +7,23 @@ threads (big batches), by size; the tests run the same checks with each one forc
 from contextlib import contextmanager
 from unittest import mock
 
-from convbp import _dense, _unfold, conv
+from convbp import _dense, _unfold
 
 ENGINES = ["dense", "im2col", "im2col in groups on threads"]
 
 
 @contextmanager
 def engine(name):
+    """Make conv2d's size rule pick `name`; operands with NaN or ±inf still go to im2col, as the rule says."""
     if name == "dense":
-        with mock.patch.object(conv, "_engine", lambda *args: _dense):
+        with mock.patch.object(_dense, "worth_it", lambda *args: True):
             yield
     elif name == "im2col":
-        with mock.patch.object(conv, "_engine", lambda *args: _unfold):
+        with mock.patch.object(_dense, "worth_it", lambda *args: False):
             yield
     elif name == "im2col in groups on threads":  # one sample per group, shared out to two threads
-        with mock.patch.object(conv, "_engine", lambda *args: _unfold), \
-             mock.patch.object(_unfold, "_SERIAL_BYTES", 0), mock.patch.object(_unfold, "_GROUP_BYTES", 1), \
+        with mock.patch.object(_dense, "worth_it", lambda *args: False), \
+             mock.patch.object(_unfold, "_GROUP_BYTES", 1), \
              mock.patch.object(_unfold, "_cores", lambda: 2):
             yield
     else:

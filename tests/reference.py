@@ -2,6 +2,12 @@
 
 Independent of convbp's im2col code (no shared helpers), used by the property tests and
 by benchmarks/ as the baseline. Loops over every sample, channel and pixel on purpose.
+
+They also fix where NaN and ±inf go, as PyTorch's CPU kernels do: every product of the
+formula is made, including the padding's zeros in the forward pass and the weight gradient
+(0 · inf = NaN), and none other; the input gradient adds w · δ over the windows that read
+a pixel. (PyTorch's oneDNN route for float32 convolution skips the padding's products
+instead; its native route, float64 always and float32 with oneDNN off, is the one here.)
 """
 
 import numpy as np
@@ -46,20 +52,31 @@ def conv2d_backward(delta, a, w, sh, sw, ph, pw):
 
 
 def max_pool2d(a, kh, kw, sh, sw, ph, pw):
-    """(pooled, ∂J/∂a for δ = 1 everywhere is not enough, so also the arg-max positions)."""
-    ap = _pad(a, ph, pw, -np.inf)
-    n, c = a.shape[:2]
-    ho, wo = (a.shape[2] + 2 * ph - kh) // sh + 1, (a.shape[3] + 2 * pw - kw) // sw + 1
+    """(pooled, arg-max positions in padded coordinates), by PyTorch's CPU scan of each window.
+
+    Walk the window's input positions (never padding) in row-major order, starting from the
+    first one with max = −inf; move to a position if its value is larger than the max so far
+    or is NaN. So a tie goes to the first maximum, a window with NaN to its last NaN, and an
+    all −inf window to its first input position.
+    """
+    n, c, h, w = a.shape
+    ho, wo = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
     z = np.zeros((n, c, ho, wo))
     arg = np.zeros((n, c, ho, wo, 2), dtype=int)
     for i in range(n):
         for j in range(c):
             for u in range(ho):
                 for v in range(wo):
-                    win = ap[i, j, u * sh : u * sh + kh, v * sw : v * sw + kw]
-                    p, q = np.unravel_index(np.argmax(win), win.shape)
-                    z[i, j, u, v] = win[p, q]
-                    arg[i, j, u, v] = (u * sh + p, v * sw + q)
+                    best, at = -np.inf, None
+                    for p in range(kh):
+                        for q in range(kw):
+                            r, s = u * sh + p - ph, v * sw + q - pw
+                            if 0 <= r < h and 0 <= s < w:
+                                x = a[i, j, r, s]
+                                if at is None or x > best or np.isnan(x):
+                                    best, at = x, (r + ph, s + pw)
+                    z[i, j, u, v] = best
+                    arg[i, j, u, v] = at
     return z, arg
 
 

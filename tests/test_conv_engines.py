@@ -1,7 +1,7 @@
 """Each implementation behind conv2d and its gradients (tests/engines.py), forced in turn, against the naive loops.
 
 Which one runs depends on sizes, so each is forced here over the same hypothesis
-configurations; the stride-1 input gradient, which folds on the flattened grid, gets its own.
+configurations.
 """
 
 import threading
@@ -45,9 +45,9 @@ def test_each_engine_keeps_float32(name, cfg):
         np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
 
 
-def test_scratch_reused_across_layers_of_the_same_size_but_other_padding():
-    # The scratch arrays are kept between calls and their zeros stand for padding: a layer with
-    # the same array sizes but another padding must not inherit the first one's zeros.
+def test_layers_of_the_same_size_but_other_padding():
+    # One geometry's windows are cached (_unfold.windows): a layer with the same sizes but
+    # another padding must get its own, and zeros where its own padding is.
     rng = np.random.default_rng(0)
     a = rng.standard_normal((2, 3, 6, 6))
     w = rng.standard_normal((4, 3, 3, 3))
@@ -78,17 +78,6 @@ def test_dense_matrix_is_the_lectures_matrix():
     for stride, padding in [((1, 1), (0, 0)), ((2, 2), (1, 1)), ((1, 2), (2, 0))]:
         m = _dense.matrix(w[None, None], (5, 6), stride, padding)
         np.testing.assert_allclose(m, convbp.unroll.conv_matrix(w, (5, 6), stride=stride, padding=padding), atol=1e-15)
-
-
-@pytest.mark.parametrize("name", ENGINES[1:])
-@given(cfg=conv_configs())
-def test_stride_one_input_gradient_folds_on_the_flat_grid(name, cfg):
-    # Stride 1 folds the input gradient its own way (δ on the flattened padded grid): check it on every shape.
-    cfg = dict(cfg, stride=(1, 1))
-    a, w, _, delta = _data(cfg)
-    da, _, _ = ref.conv2d_backward(delta, a, w, 1, 1, *cfg["padding"])
-    with engine(name):
-        np.testing.assert_allclose(convbp.conv2d_backward_input(delta, w, a.shape, **_kw(cfg)), da, atol=1e-10)
 
 
 def test_threaded_groups_work_in_a_forked_child():

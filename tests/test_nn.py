@@ -216,7 +216,61 @@ def test_print_progress_is_one_line_per_epoch(capsys):
 def test_train_rejects_bad_arguments(digits):
     X_train, _, y_train, _ = digits
     model = nn.digits_cnn(seed=0, channels=(2, 3))
-    with pytest.raises(ValueError, match="same number of samples"):
-        nn.train(model, X_train[:10], y_train[:9])
-    with pytest.raises(ValueError, match="epochs and batch_size must be positive"):
+    with pytest.raises(ValueError, match=r"y must have shape \(10,\), one label per sample of X"):
+        nn.train(model, X_train[:10], y_train[:9])  # y has 9 labels for 10 samples
+    with pytest.raises(ValueError, match="epochs must be a positive int"):
         nn.train(model, X_train[:10], y_train[:10], epochs=0)
+
+
+def _poisoned(X, value):
+    X = X.copy()
+    X[3, 0, 2, 2] = value
+    return X
+
+
+@pytest.mark.parametrize("change,exc,words", [
+    (dict(X=lambda X: _poisoned(X, np.nan)), ValueError, "X must hold finite numbers; found 1 NaN"),
+    (dict(X=lambda X: _poisoned(X, np.inf)), ValueError, "X must hold finite numbers"),
+    (dict(X=lambda X: X[:0], y=lambda y: y[:0]), ValueError, "X must hold at least one sample"),
+    (dict(X=lambda X: X[:, 0]), ValueError, r"X must be 4-D \(N, C, H, W\)"),
+    (dict(X=lambda X: X.astype(str)), TypeError, "X must be a real numeric array"),
+    (dict(y=lambda y: np.where(np.arange(len(y)) == 0, -1, y)), ValueError, r"y must hold labels 0 … 9 .* from -1"),
+    (dict(y=lambda y: np.where(np.arange(len(y)) == 0, 10, y)), ValueError, r"y must hold labels 0 … 9 .* to 10"),
+    (dict(y=lambda y: y.astype(float)), TypeError, "y must hold integer class labels; got dtype float64"),
+    (dict(y=lambda y: y.astype(str)), TypeError, "y must hold integer class labels"),
+    (dict(y=lambda y: y[:, None]), ValueError, r"y must have shape \(20,\)"),
+    (dict(y=lambda y: y[:19]), ValueError, r"y must have shape \(20,\)"),
+    (dict(kw=dict(epochs=2.5)), TypeError, "epochs must be a positive int; got float 2.5"),
+    (dict(kw=dict(epochs=0)), ValueError, "epochs must be a positive int; got 0"),
+    (dict(kw=dict(batch_size=True)), TypeError, "batch_size must be a positive int"),
+    (dict(kw=dict(lr=np.inf)), ValueError, "lr must be positive and finite; got inf"),
+    (dict(kw=dict(lr=np.nan)), ValueError, "lr must be positive and finite"),
+    (dict(kw=dict(lr=-0.1)), ValueError, "lr must be positive and finite"),
+    (dict(kw=dict(lr="0.1")), TypeError, "lr must be a positive number; got str"),
+    (dict(kw=dict(seed=1.5)), TypeError, "seed must be an int"),
+    (dict(kw=dict(callback=3)), TypeError, "callback must be a function"),
+    (dict(kw=dict(X_test=np.zeros((2, 1, 8, 8)))), ValueError, "X_test and y_test go together"),
+    (dict(kw=dict(X_test=np.zeros((2, 1, 8, 8)), y_test=np.array([0, 12]))), ValueError, "y_test must hold labels 0 … 9"),
+])
+def test_train_names_bad_data_and_hyperparameters_before_training(digits, change, exc, words):
+    X_train, _, y_train, _ = digits
+    X, y = change.get("X", lambda v: v)(X_train[:20]), change.get("y", lambda v: v)(y_train[:20])
+    model = nn.digits_cnn(seed=0, channels=(2, 3))
+    before = [p.copy() for p in model.params()]
+    with pytest.raises(exc, match=words):
+        nn.train(model, X, y, **dict(dict(epochs=1), **change.get("kw", {})))
+    assert all(np.array_equal(a, b) for a, b in zip(model.params(), before))  # nothing trained
+
+
+def test_gradient_check_names_bad_data(digits):
+    X_train, _, y_train, _ = digits
+    model = nn.digits_cnn(seed=0, channels=(2, 3))
+    with pytest.raises(ValueError, match="y must hold labels 0 … 9"):
+        nn.gradient_check(model, X_train[:2], np.array([0, 10]))
+    with pytest.raises(ValueError, match="X must hold finite numbers"):
+        nn.gradient_check(model, _poisoned(X_train[:4], np.nan), y_train[:4])
+
+
+def test_adam_rejects_an_infinite_step():
+    with pytest.raises(ValueError, match="lr must be positive and finite"):
+        nn.Adam([np.zeros(2)], lr=float("inf"))

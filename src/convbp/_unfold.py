@@ -5,13 +5,15 @@ becomes one matrix product per sample: z_n (K, Ho·Wo) = W (K, C·kh·kw) · col
 of a whole batch are kh·kw times the input (37 MB for 64×16×32×32 with a 3×3 kernel); writing
 them to memory and reading them back costs more than the arithmetic. So samples go in groups
 whose columns fit in a core's cache, and each group is unfolded and multiplied while it is
-still there. Groups run on one thread per core, each with single-threaded BLAS (NumPy
-releases the GIL in copies and matmul). A group writes only its own samples, and the weight
+still there. Groups, fixed by sizes, run on one thread per core, each with single-threaded
+BLAS (NumPy releases the GIL in copies and matmul). A group writes only its own samples, and the weight
 gradient adds the groups' sums in group order, so the numbers never depend on the threads.
 
 Columns are filled straight from the unpadded input, one kernel offset (p, q) at a time
 (a loop of kh·kw vectorised copies): the entries that would read padding are zero when the
-scratch array is made and are never written, so the array is reused from call to call.
+scratch array is made and are never written. (Keeping scratch arrays per thread from call to
+call, to save the page faults of fresh memory, was measured at 0.8–1.04× on the benchmark's
+layers, no gain, and was removed.)
 """
 
 from __future__ import annotations
@@ -26,19 +28,15 @@ import numpy as np
 
 from ._windows import zeros
 
-# Scratch per group: about a core's L2 cache on current x86 servers.
+# Scratch per group: about a core's L2 cache on current x86 servers. A batch whose scratch
+# fits in one group runs on the calling thread: waking another costs about 0.1 ms on a VM.
 _GROUP_BYTES = 1 << 22
-# Batches whose scratch is smaller than this run as one group on the calling thread:
-# waking another thread costs about 0.1 ms on a virtual machine.
-_SERIAL_BYTES = 1 << 22
-# Scratch arrays up to this size are kept for the next call; larger ones (one sample of a big
-# image) are made afresh rather than held on to.
-_KEEP_BYTES = 1 << 24
+# A batch of more than one group is cut into at least this many (when it has the samples),
+# so that the threads share it out evenly: a number fixed by sizes, never by the cores.
+_MIN_GROUPS = 8
 
 _pool: ThreadPoolExecutor | None = None
 _pool_pid = 0
-_blas = None  # threadpoolctl's controller, made on first use
-_local = threading.local()
 
 
 @functools.lru_cache(maxsize=64)
@@ -58,7 +56,6 @@ class Windows:
         (self.h, self.w), (self.kh, self.kw) = hw, khw
         self.ho = (self.h + 2 * padding[0] - self.kh) // stride[0] + 1
         self.wo = (self.w + 2 * padding[1] - self.kw) // stride[1] + 1
-        self.key = (hw, khw, stride, padding)
         self.parts = []
         for p in range(self.kh):
             rows = _valid(p, self.h, self.ho, stride[0], padding[0])
@@ -105,7 +102,7 @@ def forward(a, w, b, stride, padding):
     z = np.empty((n, k, win.ho, win.wo), dtype=w2.dtype)
 
     def group(samples):
-        cols = _scratch("forward", win, (samples, rows, pixels), a.dtype, ones_from=unfolded)
+        cols = _scratch((samples, rows, pixels), a.dtype, ones_from=unfolded)
 
         def run(n0, n1):
             m = n1 - n0
@@ -127,7 +124,7 @@ def backward_weight(d, a, khw, stride, padding):
     parts = {}
 
     def group(samples):
-        cols = _scratch("weight", win, (samples, unfolded, pixels), a.dtype)
+        cols = _scratch((samples, unfolded, pixels), a.dtype)
 
         def run(n0, n1):
             m = n1 - n0
@@ -138,9 +135,9 @@ def backward_weight(d, a, khw, stride, padding):
         return run
 
     _in_groups(n, (unfolded + k) * pixels * a.itemsize, group)
-    total = None
+    total = zeros((unfolded, k), dtype)  # an empty batch has no samples to add: zero
     for n0 in sorted(parts):  # group order: the rounding never depends on the threads
-        total = parts[n0] if total is None else total + parts[n0]
+        total = total + parts[n0] if n0 else parts[n0]
     return np.ascontiguousarray(total.T, dtype=dtype).reshape(k, c, win.kh, win.kw)
 
 
@@ -150,8 +147,6 @@ def backward_input(d, w, hw, stride, padding):
     Wᵀ · δ_n gives each window's share of the gradient, one column per output; folding sends
     every entry back to the input pixel it was read from, adding where windows overlap.
     """
-    if stride == (1, 1):
-        return _backward_input_flat(d, w, hw, padding)
     n, k = d.shape[:2]
     _, c, kh, kw = w.shape
     win = windows(tuple(hw), (kh, kw), stride, padding)
@@ -160,7 +155,7 @@ def backward_input(d, w, hw, stride, padding):
     grad = np.empty((n, c) + tuple(hw), dtype=np.result_type(d, w))
 
     def group(samples):
-        cols = _scratch("input", win, (samples, unfolded, pixels), grad.dtype)
+        cols = _scratch((samples, unfolded, pixels), grad.dtype)
 
         def run(n0, n1):
             m = n1 - n0
@@ -172,93 +167,50 @@ def backward_input(d, w, hw, stride, padding):
     return grad
 
 
-def _backward_input_flat(d, w, hw, padding):
-    """backward_input for stride 1, folding with kh·kw long contiguous adds instead of short strided ones.
-
-    Flatten each sample's padded grid (Hp, Wp) and put δ at the grid position of its window's
-    corner, m = u·Wp + v (zero elsewhere). Offset (p, q) then sends column m to position
-    m + p·Wp + q: folding is one shifted slice per offset. The Wp − Wo extra columns per row cost
-    a little more product and save the short rows that make the general fold slow.
-    """
-    n, k = d.shape[:2]
-    _, c, kh, kw = w.shape
-    win = windows(tuple(hw), (kh, kw), (1, 1), padding)
-    (ph, pw), (h, wd) = padding, hw
-    hp, wp = h + 2 * ph, wd + 2 * pw
-    shift = [p * wp + q for p in range(kh) for q in range(kw)]
-    reach, size, t = shift[-1], hp * wp, kh * kw
-    span = reach + size  # row entry j holds grid position j − reach: room for the farthest shift back
-    wt = np.ascontiguousarray(w.reshape(k, c * t).T)
-    grad = np.empty((n, c, h, wd), dtype=np.result_type(d, w))
-
-    def group(samples):
-        deltas = _scratch("flat deltas", win, (k, samples, span), d.dtype)  # zero off the corners
-        cols = _scratch("flat cols", win, (c * t, samples * span), grad.dtype)
-        grad_pad = _scratch("flat grad", win, (c, samples, size), grad.dtype)
-
-        def run(n0, n1):
-            m = n1 - n0
-            corners = deltas[:, :m, reach : reach + win.ho * wp].reshape(k, m, win.ho, wp)
-            corners[..., : win.wo] = d[n0:n1].transpose(1, 0, 2, 3)
-            share = np.matmul(wt, deltas[:, :m].reshape(k, m * span), out=cols[:, : m * span])
-            share = share.reshape(c, t, m, span)
-            total = grad_pad[:, :m]
-            total[...] = share[:, 0, :, reach : reach + size]
-            for j in range(1, t):
-                total += share[:, j, :, reach - shift[j] : reach - shift[j] + size]
-            grad[n0:n1] = total.reshape(c, m, hp, wp)[:, :, ph : ph + h, pw : pw + wd].transpose(1, 0, 2, 3)
-        return run
-
-    _in_groups(n, (k + 2 * c * t) * span * grad.itemsize, group)
-    return grad
-
-
 def _in_groups(n: int, bytes_per_sample: int, group) -> None:
-    """Cover samples [0, n) in groups: group(size) makes one thread's scratch and returns run(n0, n1)."""
-    if n * bytes_per_sample <= _SERIAL_BYTES or _cores() == 1:
-        size = n
-    else:
-        size = max(1, min(-(-n // _cores()), _GROUP_BYTES // bytes_per_sample))
+    """Cover samples [0, n) in groups: group(size) makes one thread's scratch and returns run(n0, n1).
+
+    The groups depend on the sizes only (as many samples as fit in _GROUP_BYTES of scratch,
+    and at least _MIN_GROUPS groups when there is more than one), never on the number of
+    cores or on other calls: each group writes its own samples and the weight gradient adds
+    the groups in order, so the bits are the same on any machine. The cores only decide how
+    many threads share the groups out; a single group runs on the caller.
+    The caller holds one_blas_thread (conv.py does), so the threads never fight BLAS's own.
+    """
+    if n == 0:
+        return
+    size = max(1, _GROUP_BYTES // bytes_per_sample)
+    if size < n:
+        size = max(1, min(size, -(-n // _MIN_GROUPS)))
     n_groups = -(-n // size)
     workers = min(n_groups, _cores())
     if workers <= 1:
-        run = group(size)
+        run = group(min(size, n))
         for i in range(n_groups):
             run(i * size, min(n, (i + 1) * size))
         return
     counter = itertools.count()  # next() on it is atomic under the GIL: groups go to whichever thread is free
 
-    def worker():
-        run = group(size)
-        for i in counter:
-            if i >= n_groups:
-                return
-            run(i * size, min(n, (i + 1) * size))
+    def worker():  # NumPy's error state is per thread: the caller's (see _windows.ieee) does not reach here
+        with np.errstate(invalid="ignore", over="ignore"):
+            run = group(size)
+            for i in counter:
+                if i >= n_groups:
+                    return
+                run(i * size, min(n, (i + 1) * size))
 
-    with _one_blas_thread():
-        for f in [_executor().submit(worker) for _ in range(workers)]:
-            f.result()
+    for f in [_executor().submit(worker) for _ in range(workers)]:
+        f.result()
 
 
-def _scratch(name: str, win: Windows, shape: tuple, dtype, ones_from: int | None = None) -> np.ndarray:
-    """A zero array (rows ones_from onward of axis 1 set to 1), kept per thread and handed out again.
+def _scratch(shape: tuple, dtype, ones_from: int | None = None) -> np.ndarray:
+    """A zero array for one thread's group (rows ones_from onward of axis 1 set to 1: the bias's row of ones).
 
-    Fresh memory costs a page fault per 4 KiB on first touch, which for small batches takes
-    longer than the arithmetic. unfold writes only entries that come from the input, the same
-    ones on every call for one geometry and shape, so the zeros (padding) and ones stay put.
+    unfold writes only the entries that come from the input, so the zeros stand for padding.
     """
-    dtype = np.dtype(dtype)
-    store = getattr(_local, "scratch", None)
-    if store is None:
-        store = _local.scratch = {}
-    key = (shape, dtype, win.key, ones_from)
-    buf, made_for = store.get(name, (None, None))
-    if made_for != key or dtype == object:
-        buf = zeros(shape, dtype)
-        if ones_from is not None:
-            buf[:, ones_from:] = 1
-        if dtype != object and buf.nbytes <= _KEEP_BYTES:  # nor sympy entries, which are cheap to make
-            store[name] = (buf, key)
+    buf = zeros(shape, dtype)
+    if ones_from is not None:
+        buf[:, ones_from:] = 1
     return buf
 
 
@@ -277,17 +229,67 @@ def _executor() -> ThreadPoolExecutor:
     return _pool
 
 
-class _one_blas_thread:
-    """BLAS on one thread while our threads run: two levels of threads on the same cores fight."""
+class _OneBlasThread:
+    """A context: BLAS on one thread inside, the process's setting back once the last one leaves.
+
+    Every matrix product of the kernels runs inside it, for two reasons. OpenBLAS's bits
+    depend on its thread count (float64 products of a few hundred rows differ in the last bit
+    between 1 and 2 threads), so results would depend on the machine's cores; and our group
+    threads would fight BLAS's threads for the same cores. BLAS's setting is process-wide, so
+    overlapping calls from several threads share one count: the first to enter saves the
+    setting and sets 1, the last to leave restores it (unless someone changed it meanwhile),
+    whatever the order in which they leave. Another thread's own NumPy products run on one
+    BLAS thread while a kernel call is in progress.
+    """
+
+    def __init__(self):
+        self._reset()
+        if hasattr(os, "register_at_fork"):  # a child of fork() starts with no call in progress
+            os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self):
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._saved = []
+        self._libs = None
 
     def __enter__(self):
-        global _blas
-        if _blas is None:
-            from threadpoolctl import ThreadpoolController
+        with self._lock:
+            if self._depth == 0:
+                if self._libs is None:  # NumPy's BLAS (loaded by now), and any other loaded before the first call
+                    from threadpoolctl import ThreadpoolController
 
-            _blas = ThreadpoolController()
-        self._limit = _blas.limit(limits=1, user_api="blas")
+                    self._libs = ThreadpoolController().select(user_api="blas").lib_controllers
+                self._saved = [(lib, lib.get_num_threads()) for lib in self._libs]
+                for lib, count in self._saved:
+                    if count != 1:
+                        _set_threads(lib, 1)
+            self._depth += 1
         return self
 
     def __exit__(self, *exc):
-        self._limit.__exit__(*exc)
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0:
+                for lib, count in self._saved:
+                    if count != 1 and lib.get_num_threads() == 1:
+                        _set_threads(lib, count)
+
+
+def _set_threads(lib, count: int) -> None:
+    """lib.set_num_threads(count) from whichever thread we are on.
+
+    threadpoolctl lets only one "controlling" thread change OpenBLAS (pthreads) and silently
+    ignores the others, so a kernel called from a second thread would keep BLAS's threads.
+    Our lock already keeps the threads from fighting: take control for the call, then give
+    it up, so that the next thread to set a limit (the reader's, say) is obeyed too.
+    """
+    release = getattr(type(lib), "clear_controlling_thread", None)
+    if release is not None:
+        release(force=True)
+    lib.set_num_threads(count)
+    if release is not None:
+        release(force=True)
+
+
+one_blas_thread = _OneBlasThread()

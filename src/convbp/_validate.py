@@ -43,6 +43,25 @@ def pair(value, name: str, *, minimum: int = 1) -> tuple[int, int]:
     return items  # type: ignore[return-value]
 
 
+def count(value, name: str, *, minimum: int = 1) -> int:
+    """An int of at least `minimum` (epochs, a batch size, a seed), or a TypeError/ValueError naming it."""
+    what = "a positive int" if minimum == 1 else f"an int ≥ {minimum}"
+    if not _is_int(value):
+        raise TypeError(f"{name} must be {what}; got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be {what}; got {value!r}")
+    return operator.index(value)
+
+
+def positive_number(value, name: str) -> float:
+    """A finite real number > 0 (a step size), or a TypeError/ValueError naming it."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive number; got {type(value).__name__} {value!r}")
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be positive and finite; got {value!r}")
+    return float(value)
+
+
 def _is_symbolic_entry(x) -> bool:
     # sympy objects carry free_symbols; checking the attribute avoids importing sympy here.
     return isinstance(x, numbers.Number) or hasattr(x, "free_symbols")
@@ -77,12 +96,25 @@ def common_dtype(*arrays: np.ndarray) -> np.dtype:
 
 
 def as_nchw(x: np.ndarray, name: str, layout: str = "(N, C, H, W)") -> tuple[np.ndarray, bool]:
-    """Return `x` as a 4-D array and whether it came in as a 2-D single-channel grid."""
-    if x.ndim == 2:
-        return x[None, None], True
-    if x.ndim == 4:
-        return x, False
-    raise ValueError(f"{name} must be 2-D (H, W) or 4-D {layout}; got {x.ndim}-D with shape {x.shape}")
+    """Return `x` as a 4-D array and whether it came in as a 2-D single-channel grid.
+
+    Sizes: a batch N may be empty (the result is then empty too, as in PyTorch); every
+    other axis (channels, kernels, rows, columns) needs at least one entry.
+    """
+    if x.ndim not in (2, 4):
+        raise ValueError(f"{name} must be 2-D (H, W) or 4-D {layout}; got {x.ndim}-D with shape {x.shape}")
+    axes = ["H", "W"] if x.ndim == 2 else layout.strip("()").split(", ")
+    nonempty(x.shape, axes, name)
+    return (x[None, None], True) if x.ndim == 2 else (x, False)
+
+
+def nonempty(sizes, axes, name: str) -> None:
+    """Every axis but a batch axis N has at least one entry, or a ValueError naming it."""
+    for size, axis in zip(sizes, axes):
+        if size < (0 if axis == "N" else 1):
+            raise ValueError(
+                f"{name} must have at least one entry along {axis} (only the batch N may be empty); got shape {tuple(sizes)}"
+            )
 
 
 def same_mode(name_a: str, twod_a: bool, name_b: str, twod_b: bool) -> None:
@@ -93,8 +125,8 @@ def same_mode(name_a: str, twod_a: bool, name_b: str, twod_b: bool) -> None:
         )
 
 
-def shape(value, name: str, ndim: int) -> tuple[int, ...]:
-    """A shape tuple of `ndim` positive ints."""
+def shape(value, name: str, ndim: int, *, batch: bool = False) -> tuple[int, ...]:
+    """A shape tuple of `ndim` positive ints; with batch=True the first may be 0 (an empty batch)."""
     try:
         items = tuple(value)
     except TypeError:
@@ -102,8 +134,9 @@ def shape(value, name: str, ndim: int) -> tuple[int, ...]:
     if len(items) != ndim or not all(_is_int(v) for v in items):
         raise ValueError(f"{name} must be a tuple of {ndim} ints; got {value!r}")
     items = tuple(operator.index(v) for v in items)
-    if any(v < 1 for v in items):
-        raise ValueError(f"{name} must hold positive sizes; got {value!r}")
+    if any(v < 1 for v in items[1 if batch else 0 :]) or (batch and items[0] < 0):
+        what = "a batch size of at least 0 and positive sizes" if batch else "positive sizes"
+        raise ValueError(f"{name} must hold {what}; got {value!r}")
     return items
 
 
@@ -122,3 +155,31 @@ def delta_shape(d4: np.ndarray, twod: bool, expected4: tuple[int, ...], what: st
     if d4.shape != expected4:
         want, got = (expected4[2:], d4.shape[2:]) if twod else (expected4, d4.shape)
         raise ValueError(f"delta must have shape {want} ({what}); got {got}")
+
+
+def all_finite(*arrays: np.ndarray) -> bool:
+    """Whether every entry of every array is a finite number (a sympy symbol counts as finite).
+
+    Object arrays are checked entry by entry: a float nan or inf, or a sympy expression
+    holding nan, oo, −oo or zoo, is not finite.
+    """
+    for x in arrays:
+        if x is None:
+            continue
+        if x.dtype != object:
+            if not np.isfinite(x).all():
+                return False
+        elif not all(_finite_entry(e) for e in x.flat):
+            return False
+    return True
+
+
+def _finite_entry(e) -> bool:
+    if hasattr(e, "free_symbols"):  # sympy is imported if a sympy object is here
+        import sympy
+
+        return not e.has(sympy.nan, sympy.oo, -sympy.oo, sympy.zoo)
+    try:
+        return bool(np.isfinite(float(e)))
+    except (TypeError, OverflowError):  # complex entries are rejected elsewhere; huge ints are finite
+        return isinstance(e, numbers.Integral)

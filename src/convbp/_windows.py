@@ -7,6 +7,7 @@ positions (i, j) form one strided slice, so each step is one vectorised copy or 
 
 from __future__ import annotations
 
+import functools
 from typing import Iterator
 
 import numpy as np
@@ -48,3 +49,19 @@ def zeros(shape, dtype) -> np.ndarray:
         out.fill(0)
         return out
     return np.zeros(shape, dtype=dtype)
+
+
+def ieee(kernel):
+    """Run `kernel` with NumPy's warnings on invalid results and overflow off.
+
+    NaN and ±inf in the inputs are part of the contract (their positions in every output
+    match PyTorch's); 0 · inf = NaN and inf − inf = NaN are the IEEE answers, not mistakes
+    to warn about, and PyTorch makes them silently too.
+    """
+
+    @functools.wraps(kernel)
+    def quietly(*args, **kwargs):
+        with np.errstate(invalid="ignore", over="ignore"):
+            return kernel(*args, **kwargs)
+
+    return quietly

@@ -22,6 +22,7 @@ import numpy as np
 
 from . import _dense, _unfold
 from . import _validate as V
+from ._windows import ieee
 
 
 def _geometry(a_hw, k_hw, stride, padding):
@@ -40,6 +41,16 @@ def _engine(hw, khw, channels, kernels, out_hw):
     return _dense if _dense.worth_it(hw, khw, channels, kernels, out_hw) else _unfold
 
 
+def _products(method: str, sizes: tuple, *args):
+    """engine.method(*args) on the engine the sizes pick. The dense one returns None when NaN
+    or ±inf in the operands would make its answer differ from the formula's (see convbp._dense):
+    im2col, which makes exactly the formula's products, answers instead. BLAS runs on one
+    thread meanwhile (see _unfold.one_blas_thread): the bits never depend on the cores."""
+    with _unfold.one_blas_thread:
+        out = getattr(_engine(*sizes), method)(*args)
+        return getattr(_unfold, method)(*args) if out is None else out
+
+
 def _backward_operands(delta, x, name: str, layout: str):
     """Validate δ and the other operand of a backward pass; both 4-D, of one dtype."""
     d4, d2d = V.as_nchw(V.array(delta, "delta"), "delta", "(N, K, Ho, Wo)")
@@ -49,6 +60,7 @@ def _backward_operands(delta, x, name: str, layout: str):
     return d4.astype(dtype, copy=False), x4.astype(dtype, copy=False), d2d, dtype
 
 
+@ieee
 def conv2d(a, w, b=None, *, stride=1, padding=0):
     """z = a ⋆ w + b: the forward pass of a convolution layer (cross-correlation).
 
@@ -77,10 +89,11 @@ def conv2d(a, w, b=None, *, stride=1, padding=0):
         dtype = V.common_dtype(a4, w4, b)
     a4, w4 = a4.astype(dtype, copy=False), w4.astype(dtype, copy=False)
     b = None if b is None else b.astype(dtype, copy=False)
-    z = _engine((h, wd), (kh, kw), c, k, out_hw).forward(a4, w4, b, stride, padding)
+    z = _products("forward", ((h, wd), (kh, kw), c, k, out_hw), a4, w4, b, stride, padding)
     return z[0, 0] if a2d else z
 
 
+@ieee
 def conv2d_backward_input(delta, w, input_shape, *, stride=1, padding=0):
     """∂J/∂a = Σ_{k,p,q} w[k, c, p, q] · δ[n, k, u, v] scattered to a[n, c, s·u + p − pad, s·v + q − pad].
 
@@ -94,17 +107,18 @@ def conv2d_backward_input(delta, w, input_shape, *, stride=1, padding=0):
     Input pixels no window reaches get zero.
     """
     d4, w4, d2d, dtype = _backward_operands(delta, w, "w", "(K, C, kh, kw)")
-    shp = V.shape(input_shape, "input_shape", 2 if d2d else 4)
+    shp = V.shape(input_shape, "input_shape", 2 if d2d else 4, batch=not d2d)
     n, c, h, wd = (1, 1) + shp if d2d else shp
     k, cw, kh, kw = w4.shape
     if cw != c:
         raise ValueError(f"w has {cw} input channel(s) but input_shape {tuple(input_shape)} has {c}: they must match")
     stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
     V.delta_shape(d4, d2d, (n, k) + out_hw, "the shape conv2d produces for input_shape and w")
-    grad = _engine((h, wd), (kh, kw), c, k, out_hw).backward_input(d4, w4, (h, wd), stride, padding)
+    grad = _products("backward_input", ((h, wd), (kh, kw), c, k, out_hw), d4, w4, (h, wd), stride, padding)
     return grad[0, 0] if d2d else grad
 
 
+@ieee
 def conv2d_backward_weight(delta, a, kernel_shape, *, stride=1, padding=0):
     """∂J/∂w[k, c, p, q] = Σ_{n,u,v} δ[n, k, u, v] · a_pad[n, c, s·u + p, s·v + q].
 
@@ -120,10 +134,11 @@ def conv2d_backward_weight(delta, a, kernel_shape, *, stride=1, padding=0):
         raise ValueError(f"kernel_shape {tuple(kernel_shape)} has {c} input channel(s) but a has {ca}: they must match")
     stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
     V.delta_shape(d4, d2d, (n, k) + out_hw, "the shape conv2d produces for a and kernel_shape")
-    dw = _engine((h, wd), (kh, kw), c, k, out_hw).backward_weight(d4, a4, (kh, kw), stride, padding)
+    dw = _products("backward_weight", ((h, wd), (kh, kw), c, k, out_hw), d4, a4, (kh, kw), stride, padding)
     return dw[0, 0] if d2d else dw
 
 
+@ieee
 def conv2d_backward_bias(delta):
     """∂J/∂b[k] = Σ_{n,u,v} δ[n, k, u, v]: one bias per output feature map, so its gradient is the sum of that map's residuals.
 

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import copy
 import time
-from contextlib import contextmanager
 from typing import Callable
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
+from . import _validate as V
 from .activations import ACTIVATIONS
 from .conv import conv2d, conv2d_backward_bias, conv2d_backward_input, conv2d_backward_weight
 from .gradcheck import numerical_gradient, relative_error
+from ._unfold import one_blas_thread  # the kernels' guard: safe when several threads train at once
 from .pool import max_pool2d, max_pool2d_backward
 
 
@@ -245,8 +245,7 @@ class Adam:
     """
 
     def __init__(self, params: list[np.ndarray], lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8):
-        if not lr > 0:
-            raise ValueError(f"lr must be positive; got {lr!r}")
+        lr = V.positive_number(lr, "lr")
         self.params, self.lr, (self.beta1, self.beta2), self.eps = params, lr, betas, eps
         self.m = [np.zeros_like(p) for p in params]
         self.v = [np.zeros_like(p) for p in params]
@@ -277,14 +276,6 @@ def cosine_lr(lr: float, epoch: int, epochs: int) -> float:
     return lr * 0.5 * (1 + np.cos(np.pi * (epoch - 1) / epochs))
 
 
-@contextmanager
-def _one_blas_thread():
-    """Run BLAS on one thread: our matrices are small (at most a few thousand × a few hundred), so
-    threads save little, and on a busy machine spinning BLAS threads can make training several times slower."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
-
-
 def train(model: Sequential, X: np.ndarray, y: np.ndarray, *, X_test=None, y_test=None, epochs: int = 10,
           batch_size: int = 32, lr: float = 1e-3, seed: int = 0,
           callback: Callable[[dict], None] | None = None) -> list[dict]:
@@ -295,15 +286,20 @@ def train(model: Sequential, X: np.ndarray, y: np.ndarray, *, X_test=None, y_tes
     "train_acc", "test_acc" (None without a test set), "seconds" (wall time so far)}.
     Returns the list of those records. X: (N, C, H, W), y: (N,) integer labels.
     """
-    X, y = np.asarray(X), np.asarray(y)
-    if len(X) != len(y):
-        raise ValueError(f"X and y must have the same number of samples; got {len(X)} and {len(y)}")
-    if epochs < 1 or batch_size < 1:
-        raise ValueError(f"epochs and batch_size must be positive; got {epochs} and {batch_size}")
+    epochs, batch_size = V.count(epochs, "epochs"), V.count(batch_size, "batch_size")
+    lr = V.positive_number(lr, "lr")
+    V.count(seed, "seed", minimum=0)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function of one record, or None; got {type(callback).__name__}")
+    X, y = _data(model, X, y, "X", "y")
+    if (X_test is None) != (y_test is None):
+        raise ValueError("X_test and y_test go together: give both or neither")
+    if X_test is not None:
+        X_test, y_test = _data(model, X_test, y_test, "X_test", "y_test")
     rng = np.random.default_rng(seed)
     optimiser = Adam(model.params(), lr=lr)
     history, start = [], time.perf_counter()
-    with _one_blas_thread():
+    with one_blas_thread:  # small matrices: BLAS threads save little and fight on a busy machine
         for epoch in range(1, epochs + 1):
             optimiser.lr = cosine_lr(lr, epoch, epochs)
             order = rng.permutation(len(X))
@@ -319,6 +315,34 @@ def train(model: Sequential, X: np.ndarray, y: np.ndarray, *, X_test=None, y_tes
             if callback is not None:
                 callback(record)
     return history
+
+
+def _data(model: Sequential, X, y, x_name: str, y_name: str):
+    """(X, y) checked before any training: X (N, C, H, W) finite numbers with N ≥ 1, y (N,) integer
+    labels 0 … classes − 1, classes being the width of the model's output."""
+    X = V.array(X, x_name)
+    if X.dtype == object:
+        raise TypeError(f"{x_name} must be a float array (N, C, H, W), not an object array")
+    if X.ndim != 4:
+        raise ValueError(f"{x_name} must be 4-D (N, C, H, W); got {X.ndim}-D with shape {X.shape}")
+    if len(X) == 0:
+        raise ValueError(f"{x_name} must hold at least one sample; got shape {X.shape}")
+    if not V.all_finite(X):
+        bad = int(np.count_nonzero(~np.isfinite(X)))
+        raise ValueError(f"{x_name} must hold finite numbers; found {bad} NaN or ±inf entries")
+    try:
+        y = np.asarray(y)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{y_name} must be an array of integer labels ({exc})") from None
+    if y.dtype.kind not in "iu":
+        raise TypeError(f"{y_name} must hold integer class labels; got dtype {y.dtype}")
+    if y.shape != (len(X),):
+        raise ValueError(f"{y_name} must have shape ({len(X)},), one label per sample of {x_name}; got {y.shape}")
+    classes = model.forward(X[:1]).shape[1]
+    if y.min() < 0 or y.max() >= classes:
+        raise ValueError(f"{y_name} must hold labels 0 … {classes - 1} (the model has {classes} outputs); "
+                         f"got labels from {y.min()} to {y.max()}")
+    return X, y
 
 
 def print_progress(record: dict) -> None:
@@ -337,11 +361,12 @@ def gradient_check(model: Sequential, X: np.ndarray, y: np.ndarray, *, entries: 
     so the model itself is untouched. Returns {"<layer index>.<name>": relative error}; a correct
     backward pass gives about 1e-8 or less. Cost: two forward passes per checked entry.
     """
+    X, y = _data(model, X, y, "X", "y")
     model64 = model.astype(np.float64)
-    X = np.asarray(X, dtype=np.float64)
+    X = X.astype(np.float64)
     rng = np.random.default_rng(seed)
     errors = {}
-    with _one_blas_thread():
+    with one_blas_thread:  # small matrices: BLAS threads save little and fight on a busy machine
         model64.loss_and_grads(X, y)
         for i, layer in enumerate(model64.layers):
             for name, p in layer.params.items():

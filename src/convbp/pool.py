@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as V
-from ._windows import crop_hw, offsets, pad_hw, zeros
+from ._windows import crop_hw, ieee, offsets, pad_hw, zeros
 
 
 def _setup(a_shape_hw, size, stride, padding):
@@ -43,6 +43,7 @@ def _window_max(a_pad, window, stride, out_hw):
     return best
 
 
+@ieee
 def max_pool2d(a, size, *, stride=None, padding=0):
     """Max pooling: z[n, c, u, v] = max over the window a_pad[n, c, s·u : s·u + m, s·v : s·v + n].
 
@@ -56,12 +57,15 @@ def max_pool2d(a, size, *, stride=None, padding=0):
     return z[0, 0] if a2d else z
 
 
+@ieee
 def max_pool2d_backward(delta, a, size, *, stride=None, padding=0):
     """∂J/∂a for max pooling: each δ[n, c, u, v] goes to the position of its window's maximum.
 
-    ∂z_{u,v}/∂a_{i,j} is 1 for the window's arg-max (the first one on ties, row-major) and 0
-    elsewhere; overlapping windows that share an arg-max add their residuals there.
-    This is the lecture's "upsample and restore positions", before multiplying by σ′(z^(l−1)).
+    ∂z_{u,v}/∂a_{i,j} is 1 for the window's arg-max and 0 elsewhere; overlapping windows that
+    share an arg-max add their residuals there. This is the lecture's "upsample and restore
+    positions", before multiplying by σ′(z^(l−1)). The arg-max is PyTorch's (CPU): the first
+    maximum in row-major order on a tie; the last NaN if the window holds NaN; the first
+    input position (never padding) if every input of the window is −inf.
     delta: (N, C, Ho, Wo) or (Ho, Wo); a: the pooling layer's input. Returns the shape of a.
     """
     delta = _numeric(V.array(delta, "delta"), "delta")
@@ -75,24 +79,39 @@ def max_pool2d_backward(delta, a, size, *, stride=None, padding=0):
     d4 = d4.astype(dtype, copy=False)
     a_pad = pad_hw(a4, padding, value=-np.inf)
     z = _window_max(a_pad, window, stride, out_hw)
-    nan = np.isnan(z)
-    has_nan = nan.any()
-    taken = np.zeros(z.shape, dtype=bool)
     grad = np.zeros(a_pad.shape, dtype=dtype)
-    # Offsets in row-major order, and a window stops taking once it has its maximum:
-    # on a tie the first maximum gets the residual (PyTorch's CPU rule), as does the first NaN.
-    for _, _, win in offsets(*window, stride, out_hw):
-        x = a_pad[(Ellipsis,) + win]
-        hit = x == z
-        if has_nan:
-            hit |= np.isnan(x) & nan
-        hit &= ~taken
-        taken |= hit
-        grad[(Ellipsis,) + win] += np.where(hit, d4, 0)
+    spots = list(offsets(*window, stride, out_hw))
+    # Offsets in row-major order; a window takes the first one equal to its maximum (never
+    # padding) and stops. NaN equals nothing, so NaN windows take none here ...
+    inside = (lambda p, q: True) if padding == (0, 0) else (lambda p, q: _inside(p, q, a4.shape[2:], stride, padding, out_hw))
+    _route(grad, a_pad, d4, spots, lambda p, q, x: (x == z) & inside(p, q))
+    if np.isnan(z).any():  # ... and take their last NaN: the first going backwards.
+        _route(grad, a_pad, d4, spots[::-1], lambda p, q, x: np.isnan(x))
     grad = np.ascontiguousarray(crop_hw(grad, padding, a4.shape[2:]))
     return grad[0, 0] if a2d else grad
 
 
+def _route(grad, a_pad, d, spots, candidate):
+    """grad[position] += δ at the first offset, in the order of `spots`, where candidate(p, q, x) holds.
+
+    One vectorised pass per offset: x is that offset's slice of every window at once.
+    """
+    taken = np.zeros(d.shape, dtype=bool)
+    for p, q, win in spots:
+        hit = candidate(p, q, a_pad[(Ellipsis,) + win])
+        hit &= ~taken
+        taken |= hit
+        grad[(Ellipsis,) + win] += np.where(hit, d, 0)
+
+
+def _inside(p, q, hw, stride, padding, out_hw):
+    """(Ho, Wo) mask: whether offset (p, q) of window (u, v) reads an input position rather than padding."""
+    rows = stride[0] * np.arange(out_hw[0]) + p - padding[0]
+    cols = stride[1] * np.arange(out_hw[1]) + q - padding[1]
+    return ((rows >= 0) & (rows < hw[0]))[:, None] & ((cols >= 0) & (cols < hw[1]))[None, :]
+
+
+@ieee
 def avg_pool2d(a, size, *, stride=None, padding=0):
     """Average pooling: z[n, c, u, v] = (1 / (m·n)) Σ_{p,q} a_pad[n, c, s·u + p, s·v + q].
 
@@ -111,6 +130,7 @@ def avg_pool2d(a, size, *, stride=None, padding=0):
     return z[0, 0] if a2d else z
 
 
+@ieee
 def avg_pool2d_backward(delta, input_shape, size, *, stride=None, padding=0):
     """∂J/∂a for average pooling: every position of window (u, v) receives δ[n, c, u, v] / (m·n).
 
@@ -119,7 +139,7 @@ def avg_pool2d_backward(delta, input_shape, size, *, stride=None, padding=0):
     """
     delta = V.array(delta, "delta")
     d4, d2d = V.as_nchw(delta, "delta", "(N, C, Ho, Wo)")
-    shp = V.shape(input_shape, "input_shape", 2 if d2d else 4)
+    shp = V.shape(input_shape, "input_shape", 2 if d2d else 4, batch=not d2d)
     full = (1, 1) + shp if d2d else shp
     window, stride, padding, out_hw = _setup(full[2:], size, stride, padding)
     V.delta_shape(d4, d2d, full[:2] + out_hw, "the shape avg_pool2d produces for input_shape")
