@@ -114,8 +114,9 @@ def grid(values, gname: str, title: str, *, styles=None, paths=None, texts=None,
     )
 
 
-def view(cell_label: str, heading: str, sections: list[tuple[str, str]]) -> str:
-    body = "".join(f"<h4>{h}</h4>{content}" for h, content in sections)
+def view(cell_label: str, heading: str, sections: list[tuple[str, str, str]]) -> str:
+    """One cell's view: a heading, then (key, title, content) sections; data-section=key lets tests read each part."""
+    body = "".join(f"<div data-section='{key}'><h4>{h}</h4>{content}</div>" for key, h, content in sections)
     return f"<div class='convbp-paths' data-view='{cell_label}' style='line-height:1.45'><div style='font-weight:650'>{heading}</div>{body}</div>"
 
 
@@ -194,7 +195,7 @@ def conv_input_view(layer: ConvLayer, cell: Cell) -> str:
         + grid(layer.rot, "rot", "rot180(w)", paths=rot_paths)
         + _line(f"The window at row {cell[0] + 1}, column {cell[1] + 1} (dashed): {recipe_sum} — the same terms as above, = <b>{F.fmt(layer.grad_a[cell])}</b>.")
     )
-    return view(a_name, heading, [("Forward (前向): the sums it enters", forward), ("Backward (反向): the residual it collects", backward), ("The recipe (前一层残差计算方式): rotate, pad, correlate", recipe)])
+    return view(a_name, heading, [("forward", "Forward (前向): the sums it enters", forward), ("backward", "Backward (反向): the residual it collects", backward), ("recipe", "The recipe (前一层残差计算方式): rotate, pad, correlate", recipe)])
 
 
 # -- convolution: pick a kernel entry or the bias -----------------------------------------------
@@ -233,7 +234,7 @@ def kernel_entry_view(layer: ConvLayer, entry: Cell | None) -> str:
         grids = grid(layer.delta, "delta", f"residual δ{L0}", paths=by_out)
         rule = "∂J/∂b = Σ<sub>u,v</sub> δ<sub>uv</sub>"
     backward = grids + _line(f"{rule} = {symbols}") + _line(f"= {values} = <b data-total>{total}</b>")
-    return view(label, heading, [(f"Forward: {label} in every sum", forward), ("Its gradient (卷积核的梯度)" if entry is not None else "Its gradient (偏置值的梯度)", backward)])
+    return view(label, heading, [("forward", f"Forward: {label} in every sum", forward), ("backward", "Its gradient (卷积核的梯度)" if entry is not None else "Its gradient (偏置值的梯度)", backward)])
 
 
 # -- pooling: pick an input ----------------------------------------------------------------------
@@ -300,7 +301,7 @@ def pooling_view(layer: PoolLayer, cell: Cell) -> str:
         + grid(layer.grad, "grad_a", f"∂J/∂a{L1}", styles={**unreached, cell: PICKED}, show=number)
     )
     what = "Max pooling (最大池化)" if layer.mode == "max" else "Average pooling (平均池化)"
-    sections = [(f"{what}: the windows that hold {a_name}", "".join(panels) if panels else "<div>none</div>"), ("The residual it receives", grids + sums)]
+    sections = [("windows", f"{what}: the windows that hold {a_name}", "".join(panels) if panels else "<div>none</div>"), ("backward", "The residual it receives", grids + sums)]
     return view(a_name, heading, sections)
 
 
