@@ -32,12 +32,17 @@ from ._where import static_book
 # turn it light-on-light. Each path also carries a number (①, ②, …): colour is never the only cue.
 PALETTE = ("#EE8866", "#77AADD", "#44BB99", "#FFAABB", "#BBCC33", "#EEDD88", "#99DDFF", "#AAAA00", "#DDDDDD")
 PICKED = "outline:3px solid #EE3377;outline-offset:-3px;font-weight:700"  # the chosen cell, in every grid
-MUTED = "color:#8a8a8a"  # zeros the recipe added, inputs no window reads: legible in both themes
+MUTED = "color:#6b6b6b"  # zeros the recipe added, inputs no window reads
+# In its dark mode the theme draws widget areas light grey under dark text, so one set of colours
+# serves both modes; each is checked on white and on that grey (rgb 206, 214, 221).
 WINDOW = "outline:2px dashed currentColor;outline-offset:-2px"  # the recipe's window
 L1, L0 = "⁽ˡ⁻¹⁾", "⁽ˡ⁾"
 
 _CSS = (
-    "<style>.convbp-paths td{border:1px solid #94a3b8;padding:3px 6px;text-align:center;min-width:1.9em;white-space:nowrap}"
+    # Widgets default to 13px; the page's body is 1rem, and no text here may be smaller than 0.8 of it.
+    "<style>.convbp-picker .widget-html-content{font-size:1rem;line-height:1.45}"
+    ".convbp-picker .widget-label,.convbp-picker input,.convbp-picker button{font-size:0.9rem}"
+    ".convbp-paths td{border:1px solid #7b8794;padding:3px 6px;text-align:center;min-width:1.9em;white-space:nowrap}"
     ".convbp-paths table{border-collapse:collapse;font-family:monospace;font-size:0.95em}"
     ".convbp-paths .convbp-term{padding:0 3px;border-radius:3px;white-space:nowrap;color:#111}"
     ".convbp-paths .convbp-eqs div{margin:1px 0}"
@@ -45,8 +50,6 @@ _CSS = (
     ".convbp-cellpicker .widget-toggle-buttons > div, .convbp-cellpicker > div{display:grid;gap:3px;justify-content:start}"
     ".convbp-cellpicker button.widget-toggle-button{width:3.6em;margin:0;padding:0 2px}"
     + "".join(f".convbp-cols-{n} > div{{grid-template-columns:repeat({n},auto)}}" for n in range(1, 10))
-    # The theme's dark mode sets data-theme on <html>; widget text would otherwise stay black on it.
-    + "html[data-theme=dark] .convbp-picker :not(button):not(button *):not(input){color:#e6e6e6}"
     + "</style>"
 )
 
@@ -201,6 +204,13 @@ def conv_input_view(layer: ConvLayer, cell: Cell) -> str:
 # -- convolution: pick a kernel entry or the bias -----------------------------------------------
 
 
+def _at(index: str, stride: int, offset: int) -> str:
+    """The input row (or column) kernel entry `offset` (0-based) meets at output `index`: u+1, or 2(u−1)+2 with stride 2."""
+    if stride == 1:
+        return index if offset == 0 else f"{index}+{offset}"
+    return f"{stride}({index}−1)+{offset + 1}"
+
+
 def kernel_entry_view(layer: ConvLayer, entry: Cell | None) -> str:
     """The paths of w_entry (or of b when entry is None): its term in every z, and ∂J/∂w_entry = Σ δ·a (∂J/∂b = Σ δ)."""
     paths = layer.weight_paths(entry) if entry is not None else layer.bias_paths()
@@ -225,7 +235,7 @@ def kernel_entry_view(layer: ConvLayer, entry: Cell | None) -> str:
             + grid(layer.delta, "delta", f"residual δ{L0}", paths=by_out)
             + grid(layer.grad_w, "grad_w", "∂J/∂w", styles={entry: PICKED})
         )
-        rule = f"∂J/∂{label} = Σ<sub>u,v</sub> δ<sub>uv</sub> · a<sub>{layer.stride[0]}(u−1)+{entry[0] + 1}, {layer.stride[1]}(v−1)+{entry[1] + 1}</sub>"
+        rule = f"∂J/∂{label} = Σ<sub>u,v</sub> δ<sub>uv</sub> · a<sub>{_at('u', layer.stride[0], entry[0])}, {_at('v', layer.stride[1], entry[1])}</sub>"
     else:
         symbols = " + ".join(term(name("δ", p.out), k, p.term) for k, p in enumerate(paths))
         values = " + ".join(term(F.paren(layer.delta[p.out]), k) for k, p in enumerate(paths))
@@ -273,7 +283,7 @@ def pooling_view(layer: PoolLayer, cell: Cell) -> str:
         if layer.mode == "max":
             at_name = name("a", at)
             title += f": max {at_name} = {number(layer.a[at])}"
-        colour = f"border-top:6px solid {PALETTE[k % len(PALETTE)]};padding-top:2px" if k is not None else "border-top:6px dashed #8a8a8a;padding-top:2px"
+        colour = f"border-top:6px solid {PALETTE[k % len(PALETTE)]};padding-top:2px" if k is not None else "border-top:6px dashed #6b6b6b;padding-top:2px"
         panels.append(f"<div style='display:inline-block;vertical-align:top;{colour};margin:0 10px 8px 0'>" + grid(block, f"window_{pq[0] + 1}{pq[1] + 1}", title, styles=styles, show=number) + "</div>")
         d = name("δ", pq)
         if layer.mode == "max":
@@ -474,7 +484,7 @@ class KernelEntryPicker(ConvInputPicker):
             self._read_boxes()
         layer = self.layer
         kh, kw = layer.w.shape
-        self._shape = (kh, kw + 1)
+        self._shape = (kh + 1, kw)  # the kernel's own layout, then b on a row of its own
         entries = list(np.ndindex(kh, kw))
         labels = [name("w", e) for e in entries] + ["b"]
         tooltips = [f"show the gradient of kernel entry {name('w', e)}" for e in entries] + ["show the gradient of the bias b"]
