@@ -42,11 +42,12 @@ _CSS = (
     # Widgets default to 13px; the page's body is 1rem, and no text here may be smaller than 0.8 of it.
     "<style>.convbp-picker .widget-html-content{font-size:1rem;line-height:1.45}"
     ".convbp-picker .widget-label,.convbp-picker input,.convbp-picker button{font-size:0.9rem}"
+    ".convbp-paths sub{font-size:0.85rem}"
     ".convbp-paths td{border:1px solid #7b8794;padding:3px 6px;text-align:center;min-width:1.9em;white-space:nowrap}"
-    ".convbp-paths table{border-collapse:collapse;font-family:monospace;font-size:0.95em}"
+    ".convbp-paths table{margin:0;border-collapse:collapse;font-family:monospace;font-size:0.95em}"
     ".convbp-paths .convbp-term{padding:0 3px;border-radius:3px;white-space:nowrap;color:#111}"
     ".convbp-paths .convbp-eqs div{margin:1px 0}"
-    ".convbp-paths h4{font-size:1em;margin:10px 0 3px;font-weight:650}"
+    ".convbp-paths .convbp-h{margin:10px 0 3px;font-weight:650}"
     ".convbp-cellpicker .widget-toggle-buttons > div, .convbp-cellpicker > div{display:grid;gap:3px;justify-content:start}"
     ".convbp-cellpicker button.widget-toggle-button{width:3.6em;margin:0;padding:0 2px}"
     + "".join(f".convbp-cols-{n} > div{{grid-template-columns:repeat({n},auto)}}" for n in range(1, 10))
@@ -119,7 +120,8 @@ def grid(values, gname: str, title: str, *, styles=None, paths=None, texts=None,
 
 def view(cell_label: str, heading: str, sections: list[tuple[str, str, str]]) -> str:
     """One cell's view: a heading, then (key, title, content) sections; data-section=key lets tests read each part."""
-    body = "".join(f"<div data-section='{key}'><h4>{h}</h4>{content}</div>" for key, h, content in sections)
+    # Not <h4>: the theme colours headings for its dark page, but widget areas stay light grey there.
+    body = "".join(f"<div data-section='{key}'><div class='convbp-h' role='heading' aria-level='4'>{h}</div>{content}</div>" for key, h, content in sections)
     return f"<div class='convbp-paths' data-view='{cell_label}' style='line-height:1.45'><div style='font-weight:650'>{heading}</div>{body}</div>"
 
 
@@ -192,11 +194,12 @@ def conv_input_view(layer: ConvLayer, cell: Cell) -> str:
         recipe_sum = f"Σ rot180(w) ⊙ window = {inner}" + (f" + {zeros} product{'s' if zeros > 1 else ''} with an added 0" if zeros else "")
     else:
         recipe_sum = f"Σ rot180(w) ⊙ window = 0: all {zeros} entries under it are added zeros"
+    same = "the same terms as above" if kept else "as above, nothing"
     what = "dilated by the stride (zeros between entries), then " if layer.stride != (1, 1) else ""
     recipe = (
         grid(layer.d_tilde, "delta_tilde", f"δ̃: δ{L0} {what}zero-padded", styles=d_styles, paths=d_paths)
         + grid(layer.rot, "rot", "rot180(w)", paths=rot_paths)
-        + _line(f"The window at row {cell[0] + 1}, column {cell[1] + 1} (dashed): {recipe_sum} — the same terms as above, = <b>{F.fmt(layer.grad_a[cell])}</b>.")
+        + _line(f"The window at row {cell[0] + 1}, column {cell[1] + 1} (dashed): {recipe_sum} — {same}, = <b>{F.fmt(layer.grad_a[cell])}</b>.")
     )
     return view(a_name, heading, [("forward", "Forward (前向): the sums it enters", forward), ("backward", "Backward (反向): the residual it collects", backward), ("recipe", "The recipe (前一层残差计算方式): rotate, pad, correlate", recipe)])
 
@@ -319,7 +322,7 @@ def pooling_view(layer: PoolLayer, cell: Cell) -> str:
 
 STATIC_NOTE = (
     "<div class='convbp-note' style='font-size:0.9em;margin:2px 0'>✎ The buttons work on this page. "
-    "Typing your own example needs a live Python kernel: <b>Live Code</b> from the rocket (🚀) button at the top of the page, "
+    "Typing your own example needs a live Python kernel: <b>Live Code</b> from the rocket button at the top of the page, "
     "Binder, or Jupyter.</div>"
 )
 LIVE_NOTE = "<div class='convbp-note' style='font-size:0.9em;margin:2px 0'>✎ Live: type an example (rows separated by ';') and press Enter; every cell's view is recomputed.</div>"
