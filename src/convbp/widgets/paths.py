@@ -269,7 +269,8 @@ def pooling_view(layer: PoolLayer, cell: Cell) -> str:
             f" and is the maximum of {joined(won)}." if won else ", and is the maximum of none: it receives 0."
         )
     else:
-        heading = f"{a_name} lies in {len(holding)} window{'s' if len(holding) > 1 else ''}; each gives it the share {share} of its residual."
+        each = "each gives it" if len(holding) > 1 else "it gives it"
+        heading = f"{a_name} lies in {len(holding)} window{'s' if len(holding) > 1 else ''}; {each} the share {share} of its residual."
     panels = []
     terms_sym, terms_num = [], []
     for pq in holding:
