@@ -8,6 +8,7 @@ also works in the static book; edits need a live kernel.
 
 from .conv import ConvStepper
 from .kernels import KernelEditor
+from .paths import ConvInputPicker, KernelEntryPicker, PoolingPicker  # noqa: F401 (issue 11; the lead adds them to __all__)
 from .pooling import PoolingStepper
 
 __all__ = ["ConvStepper", "KernelEditor", "PoolingStepper"]
