@@ -68,9 +68,9 @@ class ConvStepper(F.Stepper):
         self.live = not static_book()
         self.strides = sorted({*STRIDES, stride})
         self.paddings = sorted({*PADDINGS, padding})
-        self.stride_choice = W.ToggleButtons(options=[(str(s), s) for s in self.strides], value=stride, description="stride",
+        self.stride_choice = W.ToggleButtons(options=[(str(s), s) for s in self.strides], value=stride, description="stride", tooltip="stride: how far the window moves",
                                              tooltips=[f"stride {s}" for s in self.strides], style={"button_width": "3.5em"})
-        self.padding_choice = W.ToggleButtons(options=[(str(p), p) for p in self.paddings], value=padding, description="padding",
+        self.padding_choice = W.ToggleButtons(options=[(str(p), p) for p in self.paddings], value=padding, description="padding", tooltip="padding: zeros around the input",
                                               tooltips=[f"padding {p}" for p in self.paddings], style={"button_width": "3.5em"})
         for name, value in state.items():
             setattr(self, name, value)
