@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 
 import ipywidgets as W
+from ipywidgets.widgets.widget_string import HTMLStyle
 import numpy as np
 
 # Colours: the window being read and the cell being written differ in hue (amber / blue, told apart
@@ -204,17 +205,25 @@ class Steps(W.VBox):
     """
 
     def __init__(self, frames: list[str], what: str = "example"):
-        self.frames: list[str] = []
-        self._views: list[W.HTML] = []
-        self.stack = W.Stack([])
-        self.slider = W.IntSlider(value=0, min=0, max=0, description="step", tooltip=f"step through the {what} (arrow keys)",
+        # Every widget is made with its final values: each later change is one more message from the kernel,
+        # and a cell with several hundred widgets can overrun the kernel's IOPub queue (1000 messages), which
+        # silently drops the last widgets from the state `make book` saves.
+        self.frames = list(frames)
+        # The frames share one Layout and one style model: three models per frame would be two too many.
+        self._frame_layout, self._frame_style = W.Layout(), HTMLStyle()
+        self._views = [self._frame(text) for text in frames]
+        self.stack = W.Stack(self._views, selected_index=0)
+        last = len(frames) - 1
+        self.slider = W.IntSlider(value=0, min=0, max=last, description="step", tooltip=f"step through the {what} (arrow keys)",
                                   readout=True, layout=W.Layout(width="380px"))
-        self.play = W.Play(value=0, min=0, max=0, interval=1200, description="play", tooltip=f"play the {what}'s steps")
+        self.play = W.Play(value=0, min=0, max=last, interval=1200, description="play", tooltip=f"play the {what}'s steps")
         W.jslink((self.play, "value"), (self.slider, "value"))
         W.jslink((self.slider, "value"), (self.stack, "selected_index"))
-        self.show(frames)
         super().__init__([W.HBox([self.play, self.slider]), self.stack])
         self.add_class("convbp-steps")
+
+    def _frame(self, text: str) -> W.HTML:
+        return W.HTML(text, layout=self._frame_layout, style=self._frame_style)
 
     @property
     def current(self) -> str:
@@ -223,7 +232,7 @@ class Steps(W.VBox):
 
     def show(self, frames: list[str]) -> None:
         while len(self._views) < len(frames):
-            self._views.append(W.HTML())
+            self._views.append(self._frame(""))
         for view, text in zip(self._views, frames):
             if view.value != text:
                 view.value = text

@@ -107,16 +107,13 @@ class KernelEditor(W.VBox):
 
     def _view(self, kernel, entries) -> W.VBox:
         """Weight boxes, then photo | kernel | feature map, then z's centre numbers; .convbp_parts = the three HTML views."""
-        kernel_view, output_view, numbers = W.HTML(), W.HTML(), W.HTML()
+        shown = self._computed(kernel)[1] if not self.live else ("", "", "")  # made with their values: one message each
+        kernel_view, output_view, numbers = (W.HTML(value) for value in shown)
         grid = W.GridBox(entries, layout=W.Layout(grid_template_columns="repeat(3, 7.3em)", grid_gap="2px"))
         panels = W.HBox([self._titled("input a (photo)", self.input_view), self._titled("kernel w", kernel_view),
                          self._titled("feature map z = a ⋆ w", output_view)], layout=W.Layout(flex_flow="row wrap"))
         view = W.VBox([grid, panels, numbers])
         view.convbp_parts = (kernel_view, output_view, numbers)
-        if not self.live:
-            state, shown = self._computed(kernel)
-            for part, value in zip(view.convbp_parts, shown):
-                part.value = value
         return view
 
     @staticmethod

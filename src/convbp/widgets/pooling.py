@@ -64,7 +64,7 @@ class PoolingStepper(F.Stepper):
         self.live = not static_book()
         self.settings = SETTINGS if (size, stride) in SETTINGS else [(size, stride), *SETTINGS]
         self.mode_box = W.ToggleButtons(options=[("max", "max"), ("average", "avg")], value=mode, description="pooling", tooltip="max or average pooling",
-                                        tooltips=["max pooling", "average pooling"], style={"button_width": "6em"})
+                                        tooltips=["max pooling", "average pooling"], style={"button_width": "6em", "description_width": "initial"})
         self.window_box = W.Dropdown(options=[(_setting_label(*st), st) for st in self.settings], value=(size, stride),
                                      description="window", tooltip="window size and stride", layout=W.Layout(width="300px"))
         for name, value in state.items():
