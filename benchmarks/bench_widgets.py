@@ -39,7 +39,7 @@ def main() -> None:
         "KernelEditor: pick a preset": lambda i: setattr(kern.preset_box, "value", "sobel_y" if i % 2 == 0 else "sobel_x"),
     }
     worst = 0.0
-    print(f"{"edit":40s} {'best ms':>8s} {'median ms':>10s}  (budget {BUDGET_MS:.0f} ms)")
+    print(f"{'edit':40s} {'best ms':>8s} {'median ms':>10s}  (budget {BUDGET_MS:.0f} ms)")
     for name, edit in cases.items():
         best, median = best_ms(edit)
         worst = max(worst, median)
