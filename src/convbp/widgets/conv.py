@@ -69,9 +69,11 @@ class ConvStepper(F.Stepper):
         self.strides = sorted({*STRIDES, stride})
         self.paddings = sorted({*PADDINGS, padding})
         self.stride_choice = W.ToggleButtons(options=[(str(s), s) for s in self.strides], value=stride, description="stride", tooltip="stride: how far the window moves",
-                                             tooltips=[f"stride {s}" for s in self.strides], style={"button_width": "3.5em", "description_width": "initial"})
+                                             tooltips=[f"stride {s}" for s in self.strides], style={"button_width": "3.5em", "description_width": "initial"},
+                                             layout=W.Layout(display="flex", align_items="center", margin="0 2em 0 0"))
         self.padding_choice = W.ToggleButtons(options=[(str(p), p) for p in self.paddings], value=padding, description="padding", tooltip="padding: zeros around the input",
-                                              tooltips=[f"padding {p}" for p in self.paddings], style={"button_width": "3.5em", "description_width": "initial"})
+                                              tooltips=[f"padding {p}" for p in self.paddings], style={"button_width": "3.5em", "description_width": "initial"},
+                                             layout=W.Layout(display="flex", align_items="center"))
         for name, value in state.items():
             setattr(self, name, value)
         choices = W.HBox([self.stride_choice, self.padding_choice], layout=W.Layout(flex_flow="row wrap"))

@@ -101,7 +101,7 @@ class KernelEditor(W.VBox):
     def _entries(kernel, *, live: bool) -> list[W.Text]:
         return [
             W.Text(F.typed(v), description=f"w{F.sub(k // 3 + 1, k % 3 + 1)}", tooltip=f"kernel weight w{F.sub(k // 3 + 1, k % 3 + 1)}",
-                   continuous_update=False, disabled=not live, style={"description_width": "2em"}, layout=W.Layout(width="7em"))
+                   continuous_update=False, disabled=not live, style={"description_width": "2em"}, layout=W.Layout(width="6em"))
             for k, v in enumerate(kernel.ravel())
         ]
 
@@ -109,7 +109,7 @@ class KernelEditor(W.VBox):
         """Weight boxes, then photo | kernel | feature map, then z's centre numbers; .convbp_parts = the three HTML views."""
         shown = self._computed(kernel)[1] if not self.live else ("", "", "")  # made with their values: one message each
         kernel_view, output_view, numbers = (W.HTML(value) for value in shown)
-        grid = W.GridBox(entries, layout=W.Layout(grid_template_columns="repeat(3, 7.3em)", grid_gap="2px"))
+        grid = W.GridBox(entries, layout=W.Layout(grid_template_columns="repeat(3, 6.2em)", grid_gap="2px"))
         panels = W.HBox([self._titled("input a (photo)", self.input_view), self._titled("kernel w", kernel_view),
                          self._titled("feature map z = a ⋆ w", output_view)], layout=W.Layout(flex_flow="row wrap"))
         view = W.VBox([grid, panels, numbers])

@@ -63,8 +63,10 @@ class PoolingStepper(F.Stepper):
         self._quiet = False
         self.live = not static_book()
         self.settings = SETTINGS if (size, stride) in SETTINGS else [(size, stride), *SETTINGS]
+        # display:flex: ipywidgets 8 draws ToggleButtons as a block, with the label above the buttons.
         self.mode_box = W.ToggleButtons(options=[("max", "max"), ("average", "avg")], value=mode, description="pooling", tooltip="max or average pooling",
-                                        tooltips=["max pooling", "average pooling"], style={"button_width": "6em", "description_width": "initial"})
+                                        tooltips=["max pooling", "average pooling"], style={"button_width": "6em", "description_width": "initial"},
+                                             layout=W.Layout(display="flex", align_items="center"))
         self.window_box = W.Dropdown(options=[(_setting_label(*st), st) for st in self.settings], value=(size, stride),
                                      description="window", tooltip="window size and stride", layout=W.Layout(width="300px"))
         for name, value in state.items():
