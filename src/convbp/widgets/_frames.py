@@ -23,7 +23,7 @@ LATER = "color:transparent"  # cells not computed yet
 # Notes and messages take their colours from classes, so dark mode (pydata-sphinx-theme's
 # html[data-theme=dark]) gets colours with enough contrast on a dark page.
 _NOTE_CSS = (
-    "<style>.convbp-note{font-size:0.85em;margin:2px 0;opacity:1}"
+    "<style>.convbp-note{font-size:0.85em;margin:2px 0;line-height:1.4}"
     ".convbp-error{color:#b91c1c;font-size:0.9em}.convbp-info{color:#1d4ed8;font-size:0.9em}"
     "html[data-theme=dark] .convbp-error{color:#fca5a5}html[data-theme=dark] .convbp-info{color:#93c5fd}"
     "@media (prefers-color-scheme: dark){html:not([data-theme=light]) .convbp-error{color:#fca5a5}"
