@@ -267,6 +267,16 @@ class Stepper(W.VBox):
         self.body = body
         super().__init__([*rows, self.message, self.note, body])
 
+    def __repr__(self) -> str:
+        """The example, not the widget tree: the same text in the static book and under a live kernel
+        (a notebook's plain-text output must not depend on where it ran)."""
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.example().items())
+        return f"{type(self).__name__}({shown})"
+
+    def example(self) -> dict:
+        """The constructor's arguments that describe what the widget first shows (for repr)."""
+        return {}
+
     # The Steps the reader sees, whichever view is chosen.
     @property
     def steps(self) -> Steps:

@@ -65,6 +65,7 @@ class ConvStepper(F.Stepper):
         delta = np.asarray(DEFAULT_DELTA if delta is None else delta, dtype=float)
         frames, state = self._compute(a, w, delta, stride, padding)  # a bad argument raises here
         self._quiet = False
+        self._first = (a.shape, w.shape, stride, padding)
         self.live = not static_book()
         self.strides = sorted({*STRIDES, stride})
         self.paddings = sorted({*PADDINGS, padding})
@@ -98,6 +99,9 @@ class ConvStepper(F.Stepper):
                               "The a, w, δ, stride and padding boxes are"),
             )
         self.add_class("convbp-conv-stepper")  # lets a page (and the browser tests) find this widget
+
+    def example(self) -> dict:
+        return {"a_shape": self._first[0], "w_shape": self._first[1], "stride": self._first[2], "padding": self._first[3]}
 
     # -- the static book: one precomputed view per choice ----------------------------------------
     def _static_view(self, a, w, delta, given, s, p) -> W.Widget:

@@ -64,6 +64,7 @@ class KernelEditor(W.VBox):
         self.image = image
         self.error = ""
         self._quiet = False
+        self._first = preset
         self.live = not static_book()
         options = [(label, key) for key, (label, _) in filters.PRESETS.items()]
         if self.live:
@@ -96,6 +97,10 @@ class KernelEditor(W.VBox):
                                              "The nine weight boxes are"))
         super().__init__([W.HBox([self.preset_box]), self.message, self.note, body])
         self.add_class("convbp-kernel-editor")  # lets a page (and the browser tests) find this widget
+
+    def __repr__(self) -> str:
+        """The same text in the static book and live (a notebook's plain-text output must not depend on where it ran)."""
+        return f"KernelEditor(image={self.image.shape}, preset={self._first!r})"
 
     @staticmethod
     def _entries(kernel, *, live: bool) -> list[W.Text]:

@@ -61,6 +61,7 @@ class PoolingStepper(F.Stepper):
         stride = size if stride is None else stride
         frames, state = self._compute(a, delta, mode, size, stride)  # a bad argument raises here, before any widget exists
         self._quiet = False
+        self._first = (mode, size, stride)
         self.live = not static_book()
         self.settings = SETTINGS if (size, stride) in SETTINGS else [(size, stride), *SETTINGS]
         # display:flex: ipywidgets 8 draws ToggleButtons as a block, with the label above the buttons.
@@ -91,6 +92,9 @@ class PoolingStepper(F.Stepper):
                               "The a, δ, size and stride boxes are"),
             )
         self.add_class("convbp-pooling-stepper")  # lets a page (and the browser tests) find this widget
+
+    def example(self) -> dict:
+        return {"mode": self._first[0], "size": self._first[1], "stride": self._first[2]}
 
     # -- the static book: one precomputed view per choice ----------------------------------------
     def _static_view(self, a, delta, mode, size, stride, m, st) -> W.Widget:
