@@ -84,7 +84,10 @@ def visible_grid(root, name: str) -> np.ndarray:
     """The numbers of grid `name` in the frame the reader sees inside widget `root`."""
     table = root.locator(f"table[data-grid='{name}'] >> visible=true")
     rows = table.locator("tr").all_inner_texts()
-    return np.array([[float(x.replace("−", "-")) for x in re.split(r"\s+", r.strip())] for r in rows])
+    try:
+        return np.array([[float(x.replace("−", "-")) for x in re.split(r"\s+", r.strip())] for r in rows])
+    except ValueError as exc:  # read while the kernel's new frame was being drawn: wait_for tries again
+        raise AssertionError(f"grid {name} not readable yet: {rows}") from exc
 
 
 def text_box(root, label: str):

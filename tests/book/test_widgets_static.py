@@ -179,7 +179,10 @@ def shown_state(root) -> str:
 def visible_numbers(root, name: str) -> np.ndarray:
     table = root.locator(f"table[data-grid='{name}'] >> visible=true").first
     rows = table.locator("tr").all_inner_texts()
-    return np.array([[float(x.replace("−", "-")) for x in re.split(r"\s+", r.strip())] for r in rows])
+    try:
+        return np.array([[float(x.replace("−", "-")) for x in re.split(r"\s+", r.strip())] for r in rows])
+    except ValueError as exc:  # read while the view was switching: wait_for tries again
+        raise AssertionError(f"grid {name} not readable yet: {rows}") from exc
 
 
 def changes(root, act, what: str) -> None:

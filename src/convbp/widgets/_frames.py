@@ -254,7 +254,8 @@ class Stepper(W.VBox):
     Static book (static_book()): every combination of the discrete choices is a precomputed view (its own
     disabled boxes and its own Steps) in nested Stacks switched by the choices in the browser (_views.switch).
     Live: one set of enabled boxes and one Steps; every change recomputes through convbp.
-    Subclasses set self.views (static) or self.steps (live) before calling super().__init__.
+    Subclasses pass their rows of controls, the body (static: self.views from _views.switch; live: a Steps)
+    and the note; .steps/.frames/.slider then always mean the view on show.
     """
 
     views = None  # static: the nested Stack of views; live: None

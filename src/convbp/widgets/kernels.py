@@ -56,6 +56,8 @@ class KernelEditor(W.VBox):
     A few numbers of z (its 3×3 centre block, min and max) are printed under the images.
     """
 
+    views = None  # static: the Stack of precomputed presets; live: None
+
     def __init__(self, image=None, preset: str = "sobel_x"):
         kernel = filters.preset(preset)
         image = filters.sample_photo() if image is None else np.asarray(image, dtype=float)
