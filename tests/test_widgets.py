@@ -144,7 +144,6 @@ def test_pooling_editing_the_input_recomputes_every_frame():
     assert p.slider.value == 3
     np.testing.assert_array_equal(numbers(f, "z")[1, 1], 50)
     assert "max(2, 4, 6, 50) = 50" in caption(f)
-    assert "live" in p.note.value.lower()
 
 
 def test_pooling_overlapping_windows_add_up():
@@ -206,9 +205,8 @@ def test_pooling_constructor_rejects_bad_arguments():
         PoolingStepper(stride=0)
 
 
-def test_static_note_points_to_the_launch_buttons():
-    p = PoolingStepper()
-    assert "live Python kernel" in p.note.value and "🚀" in p.note.value and "Binder" in p.note.value
+def test_live_note_says_live():
+    assert "Live" in PoolingStepper().note.value
 
 
 # -- ConvStepper -----------------------------------------------------------------------------------
@@ -326,7 +324,8 @@ def test_kernel_editor_default_is_sobel_x_on_the_photo():
     np.testing.assert_array_equal(k.result, convbp.conv2d(photo, filters.SOBEL_X))
     np.testing.assert_allclose(numbers(k.numbers.value, "z_centre"), centre(k.result), rtol=1e-3, atol=1e-6)
     np.testing.assert_array_equal(numbers(k.kernel_view.value, "w"), filters.SOBEL_X)
-    assert k.output_view.value[:8] == b"\x89PNG\r\n\x1a\n" and k.input_view.value[:8] == b"\x89PNG\r\n\x1a\n"
+    for view in (k.output_view, k.input_view):
+        assert "src='data:image/png;base64,iVBORw0KGgo" in view.value and "alt='The " in view.value
 
 
 def test_kernel_editor_typing_sobel_values_selects_the_preset_and_recomputes():
@@ -339,7 +338,6 @@ def test_kernel_editor_typing_sobel_values_selects_the_preset_and_recomputes():
     np.testing.assert_array_equal(k.result, convbp.conv2d(k.image, filters.SOBEL_Y))
     np.testing.assert_allclose(numbers(k.numbers.value, "z_centre"), centre(k.result), rtol=1e-3, atol=1e-6)
     assert k.output_view.value != before
-    assert "live" in k.note.value.lower()
 
 
 @pytest.mark.parametrize("name", list(filters.PRESETS))
@@ -375,3 +373,211 @@ def test_kernel_editor_takes_any_grayscale_image():
         KernelEditor(image=np.zeros((4, 4, 3)))
     with pytest.raises(ValueError, match="preset must be one of"):
         KernelEditor(preset="emboss")
+
+
+# -- The static book: discrete choices are precomputed views, free boxes are disabled ------------------
+
+
+@pytest.fixture
+def static(monkeypatch):
+    monkeypatch.setenv("CONVBP_STATIC_BOOK", "1")
+
+
+def free_boxes(widget):
+    """Every text or number box anywhere inside the widget."""
+    import ipywidgets as W
+
+    found, todo = [], [widget]
+    while todo:
+        w = todo.pop()
+        if isinstance(w, (W.Text, W.IntText, W.FloatText)):
+            found.append(w)
+        todo.extend(getattr(w, "children", ()))
+    return found
+
+
+def linked(control, stack) -> bool:
+    """True when a browser-side jslink ties control.index to stack.selected_index."""
+    from ipywidgets.widgets.widget import _instances
+    from ipywidgets.widgets.widget_link import Link
+
+    return any(
+        isinstance(w, Link) and w.source == (control, "index") and w.target == (stack, "selected_index")
+        for w in list(_instances.values())
+    )
+
+
+def test_static_pooling_views_are_convbps_numbers_and_boxes_are_disabled(static):
+    p = PoolingStepper()
+    boxes = free_boxes(p)
+    assert len(boxes) == 4 * 6 and all(b.disabled for b in boxes)  # a, δ, size, stride in each of the 6 views
+    assert "greyed out" in p.note.value and "🚀" in p.note.value and "Binder" in p.note.value
+    assert "slider" in p.note.value and "kernel editor" not in p.note.value
+    assert not any(o[1] == "custom" for o in p.window_box.options)
+    assert linked(p.mode_box, p.views)
+    assert all(linked(p.window_box, s) for s in p.views.children)
+    for m, mode in enumerate(["max", "avg"]):
+        for s, (size, stride) in enumerate(p.settings):
+            p.mode_box.index, p.window_box.index = m, s
+            state = p.view_states[(mode, (size, stride))]
+            pooled = convbp.max_pool2d if mode == "max" else convbp.avg_pool2d
+            z = pooled(LECTURE_A, size, stride=stride)
+            np.testing.assert_allclose(numbers(p.frames[len(z.flat) - 1], "z"), z, atol=5e-4)
+            grad = (convbp.max_pool2d_backward(state["delta"], LECTURE_A, size, stride=stride) if mode == "max"
+                    else convbp.avg_pool2d_backward(state["delta"], LECTURE_A.shape, size, stride=stride))
+            np.testing.assert_allclose(numbers(p.frames[-1], "grad"), grad, atol=5e-4)
+            assert len(p.frames) == 2 * z.size + 1 and p.slider.max == len(p.frames) - 1
+            shown(p)
+    # The lecture's own residual for each mode on its 2×2 setting.
+    np.testing.assert_array_equal(p.view_states[("avg", (2, 2))]["delta"], [[8, 4], [16, 4]])
+
+
+def test_static_conv_views_cover_stride_and_padding(static):
+    a = [[1, 2, 0, 1], [3, 1, 2, 0], [0, 1, 3, 2], [2, 0, 1, 1]]
+    c = ConvStepper(a=a, w=[[1, 2], [-1, 0]], delta=[[1, -1], [2, 1]], stride=2)
+    assert all(b.disabled for b in free_boxes(c)) and len(free_boxes(c)) == 5 * 4
+    assert all(linked(c.padding_choice, s) for s in c.views.children) and linked(c.stride_choice, c.views)
+    for s, stride in enumerate(c.strides):
+        for q, padding in enumerate(c.paddings):
+            c.stride_choice.index, c.padding_choice.index = s, q
+            d = c.view_states[(stride, padding)]["delta"]
+            z = convbp.conv2d(np.array(a, float), [[1, 2], [-1, 0]], stride=stride, padding=padding)
+            assert len(c.frames) == 2 * z.size + 16
+            np.testing.assert_array_equal(numbers(c.frames[z.size - 1], "z"), z)
+            np.testing.assert_array_equal(numbers(c.frames[-1], "grad_w"),
+                                          convbp.conv2d_backward_weight(d, np.array(a, float), (2, 2), stride=stride, padding=padding))
+            np.testing.assert_array_equal(numbers(c.frames[z.size + 15], "grad_a"),
+                                          convbp.conv2d_backward_input(d, [[1, 2], [-1, 0]], (4, 4), stride=stride, padding=padding))
+            shown(c)
+    c.stride_choice.index, c.padding_choice.index = 1, 0
+    assert "a<sub>2(u−1)+p, 2(v−1)+q</sub>" in c.frames[-1]  # the strided formula, not a_(u+p−1, v+q−1)
+    c.stride_choice.index = 0
+    assert "a<sub>u+p−1, v+q−1</sub>" in c.frames[-1]
+
+
+def test_static_kernel_editor_presets_switch_every_part_together(static):
+    from convbp.widgets._views import chosen
+
+    k = KernelEditor()
+    assert [o[1] for o in k.preset_box.options] == list(filters.PRESETS)  # no 'custom' without Python
+    assert all(b.disabled for b in free_boxes(k)) and len(free_boxes(k)) == 9 * len(filters.PRESETS)
+    assert "preset list" in k.note.value and "slider" not in k.note.value and "▶" not in k.note.value
+    assert linked(k.preset_box, k.views)
+    for key, (_, kernel) in filters.PRESETS.items():
+        k.preset_box.value = key
+        view = chosen(k.views)
+        boxes, panels, numbers_view = view.children
+        np.testing.assert_allclose([float(e.value) for e in boxes.children], kernel.ravel(), atol=1e-4)
+        z = convbp.conv2d(k.image, kernel)
+        np.testing.assert_allclose(numbers(numbers_view.value, "z_centre"), centre(z), rtol=1e-3, atol=1e-4)
+        np.testing.assert_allclose(numbers(panels.children[1].children[1].value, "w"), kernel, atol=1e-4)
+        assert "alt='The feature map z" in panels.children[2].children[1].value
+
+
+def test_live_widgets_have_enabled_boxes():
+    for widget in (PoolingStepper(), ConvStepper(), KernelEditor()):
+        assert free_boxes(widget) and not any(b.disabled for b in free_boxes(widget))
+        assert getattr(widget, "views", None) is None  # live: one view, recomputed; no precomputed Stack
+
+
+def test_live_discrete_choices_recompute():
+    p = PoolingStepper()
+    p.window_box.value = (3, 1)
+    assert (p.size_box.value, p.stride_box.value) == (3, 1)
+    np.testing.assert_array_equal(p.result, convbp.max_pool2d(LECTURE_A, 3, stride=1))
+    p.size_box.value = 4  # a setting the list does not have: the list shows none
+    assert p.window_box.index is None and p.result.shape == (1, 1)
+    c = ConvStepper()
+    c.padding_choice.value = 1
+    assert c.padding_box.value == 1 and c.result.shape == (4, 4) and len(c.frames) == 16 + 9 + 16
+    c.padding_box.value = 2
+    assert c.padding_choice.index is None and c.error == ""
+
+
+def test_every_control_has_an_accessible_name():
+    import ipywidgets as W
+
+    for make in (PoolingStepper, ConvStepper, KernelEditor):
+        for live in ("", "1"):
+            import os
+
+            os.environ["CONVBP_STATIC_BOOK"] = live
+            try:
+                widget = make()
+            finally:
+                del os.environ["CONVBP_STATIC_BOOK"]
+            todo = [widget]
+            while todo:
+                w = todo.pop()
+                todo.extend(getattr(w, "children", ()))
+                if isinstance(w, (W.Text, W.IntText, W.Dropdown, W.ToggleButtons, W.IntSlider, W.Play)):
+                    assert w.description and w.tooltip, f"{type(w).__name__} without a name in {make.__name__}"
+
+
+# -- Bad entries never escape an observer (issue 14) -------------------------------------------------
+
+
+def test_fmt_shows_infinities_and_nan():
+    from convbp.widgets._frames import fmt
+
+    assert (fmt(float("inf")), fmt(-float("inf")), fmt(float("nan")), fmt(1e308)) == ("∞", "−∞", "NaN", "1e+308")
+
+
+def test_huge_pooling_entries_show_infinity_with_a_note_naming_the_entry():
+    p = PoolingStepper(mode="avg")
+    p.a_box.value = "1e308 1e308 1 1; 1e308 1e308 1 1; 1 1 1 1; 1 1 1 1"
+    assert p.error == ""
+    assert p.result[0, 0] == np.inf and "∞" in p.frames[0]
+    assert "a₁₁ = 1e+308" in p.message.value
+
+
+def test_huge_conv_entries_show_infinity():
+    c = ConvStepper()
+    c.w_box.value = "1e308 1e308; 1 1"
+    assert c.error == "" and "∞" in c.frames[0] and "w₁₁ = 1e+308" in c.message.value
+
+
+def test_conv_huge_padding_is_rejected_before_computing():
+    import time
+
+    c = ConvStepper()
+    frames = list(c.frames)
+    t = time.perf_counter()
+    c.padding_box.value = 10000
+    assert time.perf_counter() - t < 1.0  # the check comes before any allocation (it took 21 s and 3 GB at 3000)
+    assert "padding 10000" in c.error and "steps" in c.error
+    assert c.frames == frames and c.padding == 0 and c.delta.shape == (2, 2)
+
+
+def test_kernel_editor_overflow_is_rejected_whole():
+    k = KernelEditor(image=np.ones((5, 5)), preset="identity")
+    k.entries[0].value = "1e308"  # still finite: 1e308 + 1
+    assert k.error == "" and k.preset_box.value == "custom"
+    before = (k.result.copy(), k.output_view.value, k.numbers.value, k.kernel_view.value, k.preset_box.value)
+    k.entries[1].value = "1e308"  # 2e308 overflows
+    assert "w₁₁ = 1e+308" in k.error and "∞" in k.error and "⚠" in k.message.value
+    np.testing.assert_array_equal(k.result, before[0])
+    assert (k.output_view.value, k.numbers.value, k.kernel_view.value, k.preset_box.value) == before[1:]
+
+
+def test_an_unforeseen_error_becomes_a_message(monkeypatch):
+    p = PoolingStepper()
+    frames = list(p.frames)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(convbp.pool, "max_pool2d", broken)
+    p.a_box.value = "1 2; 3 4"
+    assert "RuntimeError: boom" in p.error and p.frames == frames
+
+
+def test_plain_text_output_is_the_same_static_and_live(monkeypatch):
+    """A notebook's text/plain output must not depend on where it ran (tests/book/test_binder_env.py compares them)."""
+    def texts():
+        return [w._repr_mimebundle_()["text/plain"] for w in (PoolingStepper(size=3, stride=1), ConvStepper(), KernelEditor())]
+
+    live = texts()
+    monkeypatch.setenv("CONVBP_STATIC_BOOK", "1")
+    assert texts() == live
+    assert live[0] == "PoolingStepper(mode='max', size=3, stride=1)"

@@ -42,6 +42,7 @@ def voila_url():
     port = _free_port()
     bindir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"}  # the kernel is the venv's python
+    env.pop("CONVBP_STATIC_BOOK", None)  # live: every box enabled
     proc = subprocess.Popen(
         [str(bindir / "voila"), str(HERE / "widgets_live.ipynb"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -83,7 +84,10 @@ def visible_grid(root, name: str) -> np.ndarray:
     """The numbers of grid `name` in the frame the reader sees inside widget `root`."""
     table = root.locator(f"table[data-grid='{name}'] >> visible=true")
     rows = table.locator("tr").all_inner_texts()
-    return np.array([[float(x.replace("−", "-")) for x in re.split(r"\s+", r.strip())] for r in rows])
+    try:
+        return np.array([[float(x.replace("−", "-")) for x in re.split(r"\s+", r.strip())] for r in rows])
+    except ValueError as exc:  # read while the kernel's new frame was being drawn: wait_for tries again
+        raise AssertionError(f"grid {name} not readable yet: {rows}") from exc
 
 
 def text_box(root, label: str):
@@ -139,3 +143,39 @@ def test_conv_kernel_edit_updates_the_frame_on_screen(page):
     box.press("Enter")
     a = np.array([[1, 2, 0], [3, 1, 2], [0, 1, 3]], dtype=float)
     wait_for(lambda: np.testing.assert_array_equal(visible_grid(root, "z"), convbp.conv2d(a, [[-1, 0], [0, 1]])))
+
+
+def test_live_boxes_are_enabled(page):
+    for widget in (".convbp-pooling-stepper", ".convbp-conv-stepper", ".convbp-kernel-editor"):
+        boxes = page.locator(f"{widget} input[type=text], {widget} input[type=number]")
+        assert boxes.count() > 0
+        assert all(boxes.nth(k).is_enabled() for k in range(boxes.count()))
+        assert "Live" in page.locator(f"{widget} .convbp-note").inner_text()
+
+
+def test_switching_the_pooling_mode_recomputes(page):
+    root = page.locator(".convbp-pooling-stepper")
+    box = text_box(root, "a (input)")
+    box.fill("1 8 4 3; 7 2 1 9; 6 1 2 4; 8 7 6 0")
+    box.press("Enter")
+    root.locator(".widget-toggle-buttons button", has_text="average").click()
+    lecture = np.array([[1, 8, 4, 3], [7, 2, 1, 9], [6, 1, 2, 4], [8, 7, 6, 0]], dtype=float)
+    wait_for(lambda: np.testing.assert_array_equal(visible_grid(root, "z"), convbp.avg_pool2d(lecture, 2)))
+    wait_for(lambda: assert_value(text_box(root, "δ (next)"), "8 4; 16 4"))  # the lecture's residual for average pooling
+    root.locator("select").select_option(index=2)  # 3×3, stride 1
+    wait_for(lambda: np.testing.assert_allclose(visible_grid(root, "z"), convbp.avg_pool2d(lecture, 3, stride=1), atol=1e-3))
+    wait_for(lambda: assert_value(text_box(root, "size"), "3"))
+
+
+def test_switching_the_conv_padding_recomputes(page):
+    root = page.locator(".convbp-conv-stepper")
+    w = text_box(root, "w (kernel)")
+    w.fill("1 2; -1 0")
+    w.press("Enter")
+    root.locator(".widget-toggle-buttons").nth(1).locator("button", has_text="1").click()
+    a = np.array([[1, 2, 0], [3, 1, 2], [0, 1, 3]], dtype=float)
+    wait_for(lambda: np.testing.assert_array_equal(visible_grid(root, "z"), convbp.conv2d(a, [[1, 2], [-1, 0]], padding=1)))
+
+
+def assert_value(locator, value: str) -> None:
+    assert locator.input_value() == value

@@ -46,3 +46,39 @@
   });
   withHub(current);
 })();
+
+// ---- convbp widgets: accessible names (helper "widgets"; keep this block separate) ----
+// ipywidgets 8 renders Play's buttons as bare icons and the slider's handle (role=slider)
+// without a name. Name them from their widget's description/tooltip once they appear;
+// everything else carries its ipywidgets description (a <label>) or tooltip already.
+(function () {
+  "use strict";
+  var PLAY = { "fa-play": "play or pause", "fa-pause": "pause", "fa-stop": "stop", "fa-retweet": "repeat", "fa-repeat": "repeat" };
+  function nameControls(root) {
+    root.querySelectorAll(".widget-play button:not([aria-label])").forEach(function (button) {
+      var icon = button.querySelector("i");
+      var name = "";
+      if (icon) {
+        Object.keys(PLAY).forEach(function (cls) { if (icon.classList.contains(cls)) { name = PLAY[cls]; } });
+      }
+      button.setAttribute("aria-label", (name || "play control") + " the steps");
+      if (!button.title) { button.title = name || "play control"; }
+    });
+    root.querySelectorAll(".widget-slider [role=slider]:not([aria-label])").forEach(function (handle) {
+      var slider = handle.closest(".widget-slider");
+      var label = slider && slider.querySelector(".widget-label");
+      var text = (slider && slider.title) || (label && label.textContent.trim()) || "step";
+      handle.setAttribute("aria-label", text);
+    });
+  }
+  function start() {
+    nameControls(document);
+    new MutationObserver(function () { nameControls(document); })
+      .observe(document.body, { childList: true, subtree: true });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -2,8 +2,10 @@
 
 Each is an ipywidgets container, to be the last expression of a notebook cell:
 PoolingStepper() (section 3.1), ConvStepper() (3.2 and 3.3), KernelEditor() (section 1).
-Frames are computed in Python by convbp's kernels and stepped in the browser, so stepping
-also works in the static book; edits need a live kernel.
+Frames are computed in Python by convbp's kernels and stepped in the browser. In the static book
+(`_where.static_book()`) every discrete choice (preset, pooling mode, window, stride, padding) is a
+precomputed view switched in the browser (`_views.switch`), and the free boxes are disabled with
+the reason; under a live kernel every control recomputes.
 """
 
 from .conv import ConvStepper

@@ -9,21 +9,43 @@ from __future__ import annotations
 import html
 
 import ipywidgets as W
+from ipywidgets.widgets.widget_string import HTMLStyle
 import numpy as np
 
-# Shown in every widget: in the static book there is no Python to recompute, so say so.
-STATIC_NOTE = (
-    "<div class='convbp-note' style='font-size:0.85em;color:#555;margin:2px 0'>"
-    "✎ Editing the boxes recomputes everything, but only with a live Python kernel: open this page "
-    "on Binder or with <b>Live Code</b> from the rocket (🚀) button at the top of the page (or run the notebook in Jupyter). "
-    "In the static book the slider and ▶ still step through the example shown.</div>"
-)
-LIVE_NOTE = "<div class='convbp-note' style='font-size:0.85em;color:#555;margin:2px 0'>✎ Live: edits recompute every step.</div>"
-
-WINDOW = "background:#fde68a;outline:2px solid #d97706;outline-offset:-2px"  # the cells being read
-TARGET = "background:#fecaca;outline:2px solid #dc2626;outline-offset:-2px"  # the cell being written
-PAD = "color:#9ca3af;background:#f3f4f6"  # padding zeros
+# Colours: the window being read and the cell being written differ in hue (amber / blue, told apart
+# by colour-blind readers too) AND in outline (dashed / solid), and set their own dark text so they
+# stay readable when the page is in dark mode.
+WINDOW = "background:#fde68a;color:#1f2937;outline:2px dashed #b45309;outline-offset:-2px"  # the cells being read
+TARGET = "background:#bfdbfe;color:#1f2937;outline:3px solid #1d4ed8;outline-offset:-3px;font-weight:700"  # the cell being written
+PAD = "color:#4b5563;background:#e5e7eb;font-style:italic"  # padding zeros
 LATER = "color:transparent"  # cells not computed yet
+
+# Notes and messages take their colours from classes, so dark mode (pydata-sphinx-theme's
+# html[data-theme=dark]) gets colours with enough contrast on a dark page.
+_NOTE_CSS = (
+    "<style>.convbp-note{font-size:0.85em;margin:2px 0;line-height:1.4}"
+    ".convbp-error{color:#b91c1c;font-size:0.9em}.convbp-info{color:#1d4ed8;font-size:0.9em}"
+    "html[data-theme=dark] .convbp-error{color:#fca5a5}html[data-theme=dark] .convbp-info{color:#93c5fd}"
+    "@media (prefers-color-scheme: dark){html:not([data-theme=light]) .convbp-error{color:#fca5a5}"
+    "html:not([data-theme=light]) .convbp-info{color:#93c5fd}}</style>"
+)
+LIVE_WAY = (
+    "open this page on Binder or with <b>Live Code</b> from the rocket (🚀) button at the top of the page, "
+    "or run the notebook in Jupyter"
+)
+
+
+def static_note(works: str, needs_kernel: str) -> str:
+    """The one line under a widget in the static book: which of ITS controls work here, which need a kernel and how to get one."""
+    return (
+        f"<div class='convbp-note'>{_NOTE_CSS}✓ Here: {works}. "
+        f"✎ {needs_kernel} greyed out: they need a live Python kernel to recompute — {LIVE_WAY}.</div>"
+    )
+
+
+def live_note(what: str) -> str:
+    return f"<div class='convbp-note'>{_NOTE_CSS}✎ Live: {what}.</div>"
+
 
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 
@@ -39,6 +61,8 @@ def fmt(v) -> str:
     f = float(v)
     if f == 0:
         return "0"
+    if not np.isfinite(f):  # an overflowing entry: show it, as the kernels computed it
+        return "NaN" if np.isnan(f) else ("∞" if f > 0 else "−∞")
     text = f"{int(round(f))}" if abs(f - round(f)) < 1e-9 and abs(f) < 1e15 else format(f, ".4g")
     return text.replace("-", "−")
 
@@ -49,18 +73,27 @@ def paren(v) -> str:
     return f"({text})" if text.startswith("−") else text
 
 
+def typed(v) -> str:
+    """A number as the reader types it into a box (ASCII minus)."""
+    return fmt(v).replace("−", "-")
+
+
 def grid_text(grid) -> str:
     """A 2-D grid as the reader types it: rows separated by ';'."""
-    return "; ".join(" ".join(fmt(v).replace("−", "-") for v in row) for row in np.asarray(grid))
+    return "; ".join(" ".join(typed(v) for v in row) for row in np.asarray(grid))
 
 
-def grid_box(grid, label: str, width: str = "300px") -> W.Text:
-    """A text box holding a grid as rows "1 8 4 3; 7 2 1 9"; edits arrive when the reader presses Enter or leaves it."""
-    return W.Text(grid_text(grid), description=label, continuous_update=False, layout=W.Layout(width=width))
+def grid_box(grid, label: str, width: str = "300px", *, live: bool = True) -> W.Text:
+    """A text box holding a grid as rows "1 8 4 3; 7 2 1 9"; edits arrive when the reader presses Enter or leaves it.
+
+    live=False (the static book): disabled, since no Python is there to recompute.
+    """
+    return W.Text(grid_text(grid), description=label, tooltip=f"{label}: rows separated by ';'", continuous_update=False,
+                  disabled=not live, layout=W.Layout(width=width))
 
 
-def int_box(value: int, label: str) -> W.IntText:
-    return W.IntText(value=value, description=label, layout=W.Layout(width="130px"))
+def int_box(value: int, label: str, *, live: bool = True) -> W.IntText:
+    return W.IntText(value=value, description=label, tooltip=label, disabled=not live, layout=W.Layout(width="130px"))
 
 
 def parse_grid(text: str, name: str, *, max_shape=(8, 8)) -> np.ndarray:
@@ -138,47 +171,73 @@ def cells(mask) -> list[tuple[int, int]]:
 
 
 def error_html(text: str) -> str:
-    return f"<div class='convbp-error' style='color:#b91c1c;font-size:0.9em'>⚠ {html.escape(text)} — showing the last valid example.</div>"
+    return f"{_NOTE_CSS}<div class='convbp-error' role='alert'>⚠ {html.escape(text)} — showing the last valid example.</div>"
 
 
 def info_html(text: str) -> str:
-    return f"<div class='convbp-info' style='color:#1d4ed8;font-size:0.9em'>{html.escape(text)}</div>"
+    return f"{_NOTE_CSS}<div class='convbp-info' role='status'>{html.escape(text)}</div>"
 
 
-class Stepper(W.VBox):
-    """Controls on top, then ▶ and a slider linked in the browser (jslink) to a Stack of precomputed frames.
+def unexpected(exc: BaseException) -> str:
+    """The message for an error no check foresaw: an observer must never let it escape (the widget would freeze silently)."""
+    return f"this entry could not be computed ({type(exc).__name__}: {exc})"
 
-    Because the links live in the browser, stepping works in the static book with no kernel;
-    edits need Python, which rebuilds the frames and swaps them into the Stack.
+
+def overflow_note(state: dict, inputs) -> str:
+    """An info line when a result holds ∞ or NaN, naming the largest entry the reader typed; '' otherwise."""
+    results = [k for k, v in state.items() if k not in inputs and isinstance(v, (np.ndarray, float)) and not np.all(np.isfinite(v))]
+    if not results:
+        return ""
+    name, flat = max(((k, int(np.argmax(np.abs(state[k])))) for k in inputs), key=lambda kf: abs(state[kf[0]].flat[kf[1]]))
+    i, j = np.unravel_index(flat, state[name].shape)
+    letter = "δ" if name == "delta" else name
+    return info_html(
+        f"{letter}{sub(i + 1, j + 1)} = {fmt(state[name][i, j])} is too large for floating point (at most about 1.8e308): "
+        f"the results show ∞ or NaN where it overflowed."
+    )
+
+
+class Steps(W.VBox):
+    """▶ and a step slider linked in the browser (jslink) to a Stack of precomputed frames: one example, stepped.
+
+    Because the links live in the browser, stepping works in the static book with no kernel.
+    show(frames) swaps in new frames (live edits) and keeps the reader's step when it still exists.
     """
 
-    def __init__(self, controls, frames: list[str]):
-        self.frames: list[str] = []
-        self.error = ""
-        self._views: list[W.HTML] = []
-        self.message = W.HTML()
-        self.note = W.HTML(STATIC_NOTE)
-        self.stack = W.Stack([])
-        self.slider = W.IntSlider(value=0, min=0, max=0, description="step", readout=True, layout=W.Layout(width="380px"))
-        self.play = W.Play(value=0, min=0, max=0, interval=1200, description="play")
+    def __init__(self, frames: list[str], what: str = "example"):
+        # Every widget is made with its final values: each later change is one more message from the kernel,
+        # and a cell with several hundred widgets can overrun the kernel's IOPub queue (1000 messages), which
+        # silently drops the last widgets from the state `make book` saves.
+        self.frames = list(frames)
+        # The frames share one Layout and one style model: three models per frame would be two too many.
+        self._frame_layout, self._frame_style = W.Layout(), HTMLStyle()
+        self._views = [self._frame(text) for text in frames]
+        self.stack = W.Stack(self._views, selected_index=0)
+        last = len(frames) - 1
+        self.slider = W.IntSlider(value=0, min=0, max=last, description="step", tooltip=f"step through the {what} (arrow keys)",
+                                  readout=True, layout=W.Layout(width="380px"))
+        self.play = W.Play(value=0, min=0, max=last, interval=1200, description="play", tooltip=f"play the {what}'s steps")
         W.jslink((self.play, "value"), (self.slider, "value"))
         W.jslink((self.slider, "value"), (self.stack, "selected_index"))
-        self._show(frames)
-        super().__init__([*controls, self.message, self.note, W.HBox([self.play, self.slider]), self.stack])
+        super().__init__([W.HBox([self.play, self.slider]), self.stack])
+        self.add_class("convbp-steps")
+
+    def _frame(self, text: str) -> W.HTML:
+        return W.HTML(text, layout=self._frame_layout, style=self._frame_style)
 
     @property
     def current(self) -> str:
         """The frame the slider points at (what the reader sees)."""
         return self.frames[self.slider.value]
 
-    def _show(self, frames: list[str]) -> None:
+    def show(self, frames: list[str]) -> None:
         while len(self._views) < len(frames):
-            self._views.append(W.HTML())
+            self._views.append(self._frame(""))
         for view, text in zip(self._views, frames):
             if view.value != text:
                 view.value = text
         n, old = len(frames), len(self.stack.children)
-        step = min(self.slider.value, n - 1)
+        step = min(self.slider.value, n - 1)  # the step count follows the frames: never an out-of-range frame
         if n >= old:
             self.stack.children = tuple(self._views[:n])
         self.play.max = self.slider.max = n - 1
@@ -188,16 +247,86 @@ class Stepper(W.VBox):
             self.stack.children = tuple(self._views[:n])
         self.frames = list(frames)
 
+
+class Stepper(W.VBox):
+    """What both steppers share: discrete choices, free boxes, a message line, a note, and the Steps on show.
+
+    Static book (static_book()): every combination of the discrete choices is a precomputed view (its own
+    disabled boxes and its own Steps) in nested Stacks switched by the choices in the browser (_views.switch).
+    Live: one set of enabled boxes and one Steps; every change recomputes through convbp.
+    Subclasses pass their rows of controls, the body (static: self.views from _views.switch; live: a Steps)
+    and the note; .steps/.frames/.slider then always mean the view on show.
+    """
+
+    views = None  # static: the nested Stack of views; live: None
+    INPUTS: tuple[str, ...] = ()  # the state's entries the reader types, named in an overflow note
+
+    def __init__(self, rows, body, note: str):
+        self.error = ""
+        self.message = W.HTML()
+        self.note = W.HTML(note)
+        self.body = body
+        super().__init__([*rows, self.message, self.note, body])
+
+    def __repr__(self) -> str:
+        """The example, not the widget tree: the same text in the static book and under a live kernel
+        (a notebook's plain-text output must not depend on where it ran)."""
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.example().items())
+        return f"{type(self).__name__}({shown})"
+
+    def example(self) -> dict:
+        """The constructor's arguments that describe what the widget first shows (for repr)."""
+        return {}
+
+    # The Steps the reader sees, whichever view is chosen.
+    @property
+    def steps(self) -> Steps:
+        from ._views import chosen
+
+        view = chosen(self.views) if self.views is not None else self.body
+        return view if isinstance(view, Steps) else next(c for c in view.children if isinstance(c, Steps))
+
+    @property
+    def frames(self) -> list[str]:
+        return self.steps.frames
+
+    @property
+    def slider(self) -> W.IntSlider:
+        return self.steps.slider
+
+    @property
+    def play(self) -> W.Play:
+        return self.steps.play
+
+    @property
+    def stack(self) -> W.Stack:
+        return self.steps.stack
+
+    @property
+    def current(self) -> str:
+        return self.steps.current
+
     def _update(self, compute) -> bool:
-        """Run compute() -> frames; on a ValueError/TypeError show its message and keep the last good frames."""
+        """Run compute() -> (frames, state); on a bad entry show its message and keep the last good frames and state.
+
+        Nothing is assigned until everything is computed, so the state never half-changes; no exception escapes.
+        """
         try:
-            frames = compute()
+            with np.errstate(over="ignore", invalid="ignore"):  # overflow shows as ∞ / NaN in the frames
+                frames, state = compute()
         except (ValueError, TypeError) as exc:
-            self.error = str(exc)
-            self.message.value = error_html(self.error)
+            self._reject(str(exc))
+            return False
+        except Exception as exc:  # noqa: BLE001 - an observer must not raise into the kernel's event loop
+            self._reject(unexpected(exc))
             return False
         self.error = ""
-        self.message.value = ""
-        self._show(frames)
-        self.note.value = LIVE_NOTE  # an edit came back from Python, so the kernel is live
+        self.message.value = overflow_note(state, self.INPUTS)
+        self.steps.show(frames)
+        for name, value in state.items():
+            setattr(self, name, value)
         return True
+
+    def _reject(self, text: str) -> None:
+        self.error = text
+        self.message.value = error_html(text)

@@ -6,11 +6,16 @@ import ipywidgets as W
 import numpy as np
 
 from .. import blocks, conv
+from .. import _validate as V
 from . import _frames as F
+from ._views import switch
+from ._where import static_book
 
 DEFAULT_A = [[1, 2, 0], [3, 1, 2], [0, 1, 3]]
 DEFAULT_W = [[1, 2], [-1, 0]]
 DEFAULT_DELTA = [[1, -1], [2, 1]]
+STRIDES = [1, 2]  # the choices 3.2 and 3.3 discuss; each is a precomputed view in the static book
+PADDINGS = [0, 1]
 MAX_STEPS = 120  # every step is embedded in the static page; more would not be read anyway
 
 
@@ -25,6 +30,12 @@ def _numbered(shape) -> np.ndarray:
     return np.arange(1, int(np.prod(shape)) + 1, dtype=float).reshape(shape)
 
 
+def _window_entry(stride: int, padding: int) -> str:
+    """The input entry w_pq meets in window (u, v), 1-based: a_(u+p−1, v+q−1) at stride 1, a_(s(u−1)+p, s(v−1)+q) at stride s."""
+    where = "u+p−1, v+q−1" if stride == 1 else f"{stride}(u−1)+p, {stride}(v−1)+q"
+    return f"a<sub>{where}</sub>" + (" (a zero-padded)" if padding else "")
+
+
 def _name(letter: str, flat: int, shape) -> str:
     i, j = np.unravel_index(flat, shape)
     return f"{letter}{F.sub(i + 1, j + 1)}"
@@ -34,40 +45,103 @@ class ConvStepper(F.Stepper):
     """Step through one convolution layer (single channel, cross-correlation as in a CNN).
 
     ConvStepper(a=3×3, w=2×2, delta=2×2, stride=1, padding=0). Three parts, one frame per step:
-    forward z_uv = Σ w_pq · a_(u+p−1, v+q−1) term by term; the residual ∂J/∂a by the lecture's recipe
+    forward z_uv = Σ w_pq · a_(s(u−1)+p, s(v−1)+q) term by term; the residual ∂J/∂a by the lecture's recipe
     (rot180(w) sliding over the dilated, zero-padded δ, from convbp.blocks.residual_before_conv);
     the kernel gradient ∂J/∂w accumulating window by window (convbp.conv2d_backward_weight).
-    State after each good (re)computation: .a .w .delta .result (z) .grad_a .grad_w .grad_b .frames; .error on a bad edit.
+
+    Controls: 'stride' (1 | 2) and 'padding' (0 | 1), plus the constructor's values if they are others, are
+    discrete choices; the a, w, δ, stride and padding boxes are free entries. Static book: every (stride, padding)
+    pair is a precomputed view with its own disabled boxes and steps (.views; .view_states[(stride, padding)]).
+    Live: one view, recomputed on every change.
+    State after each good (re)computation: .a .w .delta .stride .padding .result (z) .grad_a .grad_w .grad_b .frames;
+    .error on a bad edit (and nothing else changes).
     """
+
+    INPUTS = ("a", "w", "delta")
 
     def __init__(self, a=None, w=None, delta=None, stride: int = 1, padding: int = 0):
         a = np.asarray(DEFAULT_A if a is None else a, dtype=float)
         w = np.asarray(DEFAULT_W if w is None else w, dtype=float)
         delta = np.asarray(DEFAULT_DELTA if delta is None else delta, dtype=float)
-        frames = self._compute(a, w, delta, stride, padding)
+        frames, state = self._compute(a, w, delta, stride, padding)  # a bad argument raises here
         self._quiet = False
-        self.a_box = F.grid_box(a, "a (input)")
-        self.w_box = F.grid_box(w, "w (kernel)")
-        self.delta_box = F.grid_box(delta, "δ (residual)")
-        self.stride_box = F.int_box(stride, "stride")
-        self.padding_box = F.int_box(padding, "padding")
-        for box in (self.a_box, self.w_box, self.delta_box, self.stride_box, self.padding_box):
-            box.observe(self._on_edit, names="value")
-        controls = [W.HBox([self.a_box, self.w_box]), W.HBox([self.delta_box, self.stride_box, self.padding_box])]
-        super().__init__(controls, frames)
+        self._first = (a.shape, w.shape, stride, padding)
+        self.live = not static_book()
+        self.strides = sorted({*STRIDES, stride})
+        self.paddings = sorted({*PADDINGS, padding})
+        self.stride_choice = W.ToggleButtons(options=[(str(s), s) for s in self.strides], value=stride, description="stride", tooltip="stride: how far the window moves",
+                                             tooltips=[f"stride {s}" for s in self.strides], style={"button_width": "3.5em", "description_width": "initial"},
+                                             layout=W.Layout(display="flex", align_items="center", margin="0 2em 0 0"))
+        self.padding_choice = W.ToggleButtons(options=[(str(p), p) for p in self.paddings], value=padding, description="padding", tooltip="padding: zeros around the input",
+                                              tooltips=[f"padding {p}" for p in self.paddings], style={"button_width": "3.5em", "description_width": "initial"},
+                                             layout=W.Layout(display="flex", align_items="center"))
+        for name, value in state.items():
+            setattr(self, name, value)
+        choices = W.HBox([self.stride_choice, self.padding_choice], layout=W.Layout(flex_flow="row wrap"))
+        if self.live:
+            self.a_box = F.grid_box(a, "a (input)")
+            self.w_box = F.grid_box(w, "w (kernel)")
+            self.delta_box = F.grid_box(delta, "δ (residual)")
+            self.stride_box = F.int_box(stride, "stride")
+            self.padding_box = F.int_box(padding, "padding")
+            for box in (self.a_box, self.w_box, self.delta_box, self.stride_box, self.padding_box, self.stride_choice, self.padding_choice):
+                box.observe(self._on_edit, names="value")
+            rows = [W.HBox([self.a_box, self.w_box]), W.HBox([self.delta_box, self.stride_box, self.padding_box]), choices]
+            super().__init__(rows, F.Steps(frames, "convolution example"), F.live_note("every change recomputes every step with convbp"))
+        else:
+            self.view_states = {}
+            views = [[self._static_view(a, w, delta, (stride, padding), s, p) for p in self.paddings] for s in self.strides]
+            self.views = switch([self.stride_choice, self.padding_choice], views)
+            super().__init__(
+                [choices],
+                self.views,
+                F.static_note("the stride and padding choices, the step slider and ▶ (each choice has its own steps)",
+                              "The a, w, δ, stride and padding boxes are"),
+            )
         self.add_class("convbp-conv-stepper")  # lets a page (and the browser tests) find this widget
 
+    def example(self) -> dict:
+        return {"a_shape": self._first[0], "w_shape": self._first[1], "stride": self._first[2], "padding": self._first[3]}
+
+    # -- the static book: one precomputed view per choice ----------------------------------------
+    def _static_view(self, a, w, delta, given, s, p) -> W.Widget:
+        try:
+            shape = self._output_shape(a, w, s, p)
+            d = delta if (s, p) == given or delta.shape == shape else _numbered(shape)
+            frames, state = self._compute(a, w, d, s, p)
+        except (ValueError, TypeError) as exc:  # a choice that does not fit this example: say so in its view
+            return W.HTML(F.error_html(f"stride {s}, padding {p} does not fit this example: {exc}"))
+        self.view_states[(s, p)] = state
+        boxes = W.HBox([F.grid_box(a, "a (input)", live=False), F.grid_box(w, "w (kernel)", live=False),
+                        F.grid_box(d, "δ (residual)", live=False), F.int_box(s, "stride", live=False),
+                        F.int_box(p, "padding", live=False)], layout=W.Layout(flex_flow="row wrap"))
+        return W.VBox([boxes, F.Steps(frames, "convolution example")])
+
     # -- computing ---------------------------------------------------------------------------
-    def _compute(self, a, w, delta, stride, padding) -> list[str]:
+    @staticmethod
+    def _output_shape(a, w, stride, padding) -> tuple[int, int]:
+        """z's shape from the sizes alone, after checking stride, padding and the step count: nothing is allocated yet.
+
+        padding=10000 must give its message at once, not build a 20000×20000 padded input first.
+        """
         for name, grid, most in (("a", a, 6), ("w", w, 4)):
             if grid.ndim != 2 or grid.shape[0] > most or grid.shape[1] > most:
                 raise ValueError(f"{name} must be a 2-D grid of at most {most}×{most} here; got shape {grid.shape}")
+        strides, paddings = V.pair(stride, "stride"), V.pair(padding, "padding", minimum=0)
+        shape = tuple(V.output_size(n, k, s, p, axis) for n, k, s, p, axis in zip(a.shape, w.shape, strides, paddings, ("rows", "columns")))
+        steps = 2 * shape[0] * shape[1] + a.size
+        if steps > MAX_STEPS:
+            raise ValueError(f"stride {stride} and padding {padding} would make this example take {steps} steps; "
+                             f"keep it under {MAX_STEPS} (a smaller input, a larger stride or less padding)")
+        return shape
+
+    def _compute(self, a, w, delta, stride, padding):
+        """(frames, state) for one example; assigns nothing, so a failure leaves the widget as it was."""
+        self._output_shape(a, w, stride, padding)  # sizes first, before anything is allocated
         z = conv.conv2d(a, w, stride=stride, padding=padding)
         grad_a = blocks.residual_before_conv(delta, w, a.shape, stride=stride, padding=padding)  # checks δ's shape
         grad_w = conv.conv2d_backward_weight(delta, a, w.shape, stride=stride, padding=padding)
         grad_b = conv.conv2d_backward_bias(delta)
-        if 2 * z.size + a.size > MAX_STEPS:
-            raise ValueError(f"this example would take {2 * z.size + a.size} steps; keep it under {MAX_STEPS} (a smaller input, a larger stride or less padding)")
         a_pad = blocks.zero_pad(a, padding)
         pad = {ij: F.PAD for ij in F.cells(blocks.zero_pad(np.ones(a.shape), padding) == 0)}
         # Window (u, v) in the padded input: a one at z_uv, sent back through a kernel of ones, covers exactly it.
@@ -75,9 +149,8 @@ class ConvStepper(F.Stepper):
         frames = self._forward(a, w, z, a_pad, pad, padding, windows)
         frames += self._residual(a, w, delta, grad_a, z, stride, padding)
         frames += self._kernel_gradient(a, w, delta, a_pad, pad, grad_w, grad_b, stride, padding, windows)
-        self.a, self.w, self.delta, self.stride, self.padding = a, w, delta, stride, padding
-        self.result, self.grad_a, self.grad_w, self.grad_b = z, grad_a, grad_w, grad_b
-        return frames
+        state = dict(a=a, w=w, delta=delta, stride=stride, padding=padding, result=z, grad_a=grad_a, grad_w=grad_w, grad_b=grad_b)
+        return frames, state
 
     @staticmethod
     def _a_name(ij, padding, shape) -> str:
@@ -149,7 +222,7 @@ class ConvStepper(F.Stepper):
             so_far = conv.conv2d_backward_weight(delta * done, a, w.shape, stride=stride, padding=padding)
             window = " ".join(F.fmt(a_pad[ij]) for ij in F.cells(win))
             caption = (
-                f"∂J/∂w<sub>pq</sub> = Σ<sub>uv</sub> δ<sub>uv</sub> · a<sub>u+p−1, v+q−1</sub>: this step adds "
+                f"∂J/∂w<sub>pq</sub> = Σ<sub>uv</sub> δ<sub>uv</sub> · {_window_entry(stride, padding)}: this step adds "
                 f"δ{F.sub(uv[0] + 1, uv[1] + 1)} = {F.fmt(delta[uv])} times the window ({window})."
             )
             if k == len(steps) - 1:
@@ -162,30 +235,37 @@ class ConvStepper(F.Stepper):
             frames.append(F.frame(f"Backward · kernel gradient · {k + 1} of {len(steps)}", tables, caption))
         return frames
 
-    # -- editing ------------------------------------------------------------------------------
+    # -- editing (live kernel only) --------------------------------------------------------------
     def _on_edit(self, change) -> None:
         if self._quiet:
             return
+        owner = change["owner"]
+        if owner in (self.stride_choice, self.padding_choice) and change["new"] is None:
+            return  # the boxes hold a value the choices do not have
         fitted = {}
 
         def compute():
             a = F.parse_grid(self.a_box.value, "a", max_shape=(6, 6))
             w = F.parse_grid(self.w_box.value, "w", max_shape=(4, 4))
             delta = F.parse_grid(self.delta_box.value, "delta", max_shape=(8, 8))
-            stride, padding = self.stride_box.value, self.padding_box.value
+            stride = self.stride_choice.value if owner is self.stride_choice else self.stride_box.value
+            padding = self.padding_choice.value if owner is self.padding_choice else self.padding_box.value
             note = ""
-            if change["owner"] is not self.delta_box:
-                z = conv.conv2d(a, w, stride=stride, padding=padding)
-                if z.shape != delta.shape:
-                    delta = _numbered(z.shape)
-                    note = f"z is now {z.shape[0]}×{z.shape[1]}, so δ was reset to {F.grid_text(delta)} (edit it above)."
-            fitted.update(delta=delta, note=note)
+            if owner is not self.delta_box:
+                shape = self._output_shape(a, w, stride, padding)
+                if shape != delta.shape:
+                    delta = _numbered(shape)
+                    note = f"z is now {shape[0]}×{shape[1]}, so δ was reset to {F.grid_text(delta)} (edit it above)."
+            fitted.update(delta=delta, note=note, stride=stride, padding=padding)
             return self._compute(a, w, delta, stride, padding)
 
         if self._update(compute):
             self._quiet = True
             try:
                 self.delta_box.value = F.grid_text(fitted["delta"])
+                self.stride_box.value, self.padding_box.value = fitted["stride"], fitted["padding"]
+                self.stride_choice.index = self.strides.index(fitted["stride"]) if fitted["stride"] in self.strides else None
+                self.padding_choice.index = self.paddings.index(fitted["padding"]) if fitted["padding"] in self.paddings else None
             finally:
                 self._quiet = False
             if fitted["note"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 
 import ipywidgets as W
@@ -9,8 +10,18 @@ import numpy as np
 
 from .. import conv, filters
 from . import _frames as F
+from ._views import switch
+from ._where import static_book
 
 CUSTOM = "custom"
+
+
+def _img(grid: np.ndarray, alt: str) -> str:
+    """An <img> of the grid with its alt text (a W.Image cannot carry one), as a data URL: no file, no server."""
+    import base64
+
+    data = base64.b64encode(_png(grid, signed=bool(grid.min() < 0))).decode("ascii")
+    return f"<img src='data:image/png;base64,{data}' alt='{html.escape(alt, quote=True)}' style='width:240px;height:auto;image-rendering:pixelated'>"
 
 
 def _png(grid: np.ndarray, signed: bool) -> bytes:
@@ -37,9 +48,15 @@ class KernelEditor(W.VBox):
 
     KernelEditor(image=None, preset='sobel_x'): image defaults to filters.sample_photo() (Grace Hopper,
     ~128 px wide, grayscale in [0, 1]); presets come from convbp.filters.PRESETS.
+    Controls: the 'preset' list (a discrete choice) and the nine weight boxes w₁₁ … w₃₃ (free entries).
+    Static book: each preset is a precomputed view (its disabled weight boxes, kernel, feature map and numbers)
+    switched by the list in the browser; .views, and .view_states[key] holds each preset's kernel and result.
+    Live: choosing a preset fills the boxes; typing in them recomputes (and selects the preset they match).
     State: .image, .kernel, .result (the feature map from convbp.conv2d), .error (last rejected entry, or '').
     A few numbers of z (its 3×3 centre block, min and max) are printed under the images.
     """
+
+    views = None  # static: the Stack of precomputed presets; live: None
 
     def __init__(self, image=None, preset: str = "sobel_x"):
         kernel = filters.preset(preset)
@@ -49,53 +66,107 @@ class KernelEditor(W.VBox):
         self.image = image
         self.error = ""
         self._quiet = False
-        self.preset_box = W.Dropdown(options=[(label, key) for key, (label, _) in filters.PRESETS.items()] + [("custom (your numbers)", CUSTOM)], value=preset, description="preset")
-        self.entries = [W.Text(F.fmt(v).replace("−", "-"), continuous_update=False, layout=W.Layout(width="4.6em")) for v in kernel.ravel()]
-        grid = W.GridBox(self.entries, layout=W.Layout(grid_template_columns="repeat(3, 4.9em)", grid_gap="2px"))
+        self._first = preset
+        self.live = not static_book()
+        options = [(label, key) for key, (label, _) in filters.PRESETS.items()]
+        if self.live:
+            options.append(("custom (your numbers)", CUSTOM))  # only Python can compute the reader's own kernel
+        self.preset_box = W.Dropdown(options=options, value=preset, description="preset", tooltip="a hand-made 3×3 kernel",
+                                     layout=W.Layout(width="320px"))
         self.message = W.HTML()
-        self.note = W.HTML(F.STATIC_NOTE)
-        size = W.Layout(width="240px", height="auto")
-        self.input_view = W.Image(value=_png(image, signed=bool(image.min() < 0)), format="png", layout=size)
-        self.kernel_view = W.HTML()
-        self.output_view = W.Image(format="png", layout=size)
-        self.numbers = W.HTML()
-        self._apply(kernel)
-        self.preset_box.observe(self._on_preset, names="value")
-        for entry in self.entries:
-            entry.observe(self._on_entry, names="value")
-        panels = W.HBox([self._titled("input a (photo)", self.input_view), self._titled("kernel w", self.kernel_view), self._titled("feature map z = a ⋆ w", self.output_view)])
-        super().__init__([W.HBox([self.preset_box]), W.HBox([W.HTML("w ="), grid]), self.message, self.note, panels, self.numbers])
+        alt = f"The input photo: a grayscale portrait of Grace Hopper, {image.shape[0]}×{image.shape[1]} pixels."
+        self.input_view = W.HTML(_img(image, alt))
+        if self.live:
+            self.entries = self._entries(kernel, live=True)
+            view = self._view(kernel, self.entries)
+            self.kernel_view, self.output_view, self.numbers = view.convbp_parts
+            self._apply(kernel)
+            self.preset_box.observe(self._on_preset, names="value")
+            for entry in self.entries:
+                entry.observe(self._on_entry, names="value")
+            self.note = W.HTML(F.live_note("choosing a preset or typing a weight recomputes the feature map with convbp"))
+            body = view
+        else:
+            self.view_states = {}
+            views = []
+            for key in filters.PRESETS:
+                k = filters.preset(key)
+                views.append(self._view(k, self._entries(k, live=False)))
+                self.view_states[key] = self._computed(k)[0]
+            self.views = body = switch([self.preset_box], views)
+            self.kernel, self.result = self.view_states[preset]["kernel"], self.view_states[preset]["result"]
+            self.note = W.HTML(F.static_note("the preset list (each preset shows its kernel, feature map and numbers)",
+                                             "The nine weight boxes are"))
+        super().__init__([W.HBox([self.preset_box]), self.message, self.note, body])
         self.add_class("convbp-kernel-editor")  # lets a page (and the browser tests) find this widget
+
+    def __repr__(self) -> str:
+        """The same text in the static book and live (a notebook's plain-text output must not depend on where it ran)."""
+        return f"KernelEditor(image={self.image.shape}, preset={self._first!r})"
+
+    @staticmethod
+    def _entries(kernel, *, live: bool) -> list[W.Text]:
+        return [
+            W.Text(F.typed(v), description=f"w{F.sub(k // 3 + 1, k % 3 + 1)}", tooltip=f"kernel weight w{F.sub(k // 3 + 1, k % 3 + 1)}",
+                   continuous_update=False, disabled=not live, style={"description_width": "2em"}, layout=W.Layout(width="6em"))
+            for k, v in enumerate(kernel.ravel())
+        ]
+
+    def _view(self, kernel, entries) -> W.VBox:
+        """Weight boxes, then photo | kernel | feature map, then z's centre numbers; .convbp_parts = the three HTML views."""
+        shown = self._computed(kernel)[1] if not self.live else ("", "", "")  # made with their values: one message each
+        kernel_view, output_view, numbers = (W.HTML(value) for value in shown)
+        grid = W.GridBox(entries, layout=W.Layout(grid_template_columns="repeat(3, 6.2em)", grid_gap="2px"))
+        panels = W.HBox([self._titled("input a (photo)", self.input_view), self._titled("kernel w", kernel_view),
+                         self._titled("feature map z = a ⋆ w", output_view)], layout=W.Layout(flex_flow="row wrap"))
+        view = W.VBox([grid, panels, numbers])
+        view.convbp_parts = (kernel_view, output_view, numbers)
+        return view
 
     @staticmethod
     def _titled(title: str, view) -> W.VBox:
         return W.VBox([W.HTML(f"<b>{title}</b>"), view], layout=W.Layout(margin="0 12px 0 0"))
 
-    def _apply(self, kernel: np.ndarray) -> None:
-        z = conv.conv2d(self.image, kernel)
-        self.kernel, self.result = kernel, z
-        self.output_view.value = _png(z, signed=bool(z.min() < 0))
-        self.kernel_view.value = F.frame("", [F.table(kernel, "w", "")], "")
+    def _computed(self, kernel: np.ndarray):
+        """(state, (kernel html, feature-map html, numbers html)) for one kernel; assigns nothing."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = conv.conv2d(self.image, kernel)
+        if not np.all(np.isfinite(z)):
+            k = int(np.argmax(np.abs(kernel)))
+            raise ValueError(f"kernel entry w{F.sub(k // 3 + 1, k % 3 + 1)} = {F.fmt(kernel.flat[k])} is too large: "
+                             "the feature map would hold ∞ (floating point ends near 1.8e308)")
         r, c = z.shape[0] // 2 - 1, z.shape[1] // 2 - 1
         block = z[r : r + 3, c : c + 3]
-        self.numbers.value = F.frame(
+        shades = "red for negative, blue for positive values" if z.min() < 0 else "dark for small, light for large values"
+        alt = f"The feature map z, {z.shape[0]}×{z.shape[1]} pixels, from {F.fmt(z.min())} to {F.fmt(z.max())} ({shades})."
+        kernel_html = F.frame("", [F.table(kernel, "w", "")], "")
+        numbers = F.frame(
             "",
             [F.table(block, "z_centre", f"z at rows {r + 1}–{r + 3}, columns {c + 1}–{c + 3} (the centre)")],
             f"z is {z.shape[0]}×{z.shape[1]} ({self.image.shape[0]}×{self.image.shape[1]} photo, no padding); "
             f"min <span data-value='min'>{F.fmt(z.min())}</span>, max <span data-value='max'>{F.fmt(z.max())}</span>.",
         )
+        return dict(kernel=kernel, result=z), (kernel_html, _img(z, alt), numbers)
 
+    def _apply(self, kernel: np.ndarray) -> None:
+        """Compute everything first, then show it: a failure leaves the widget exactly as it was."""
+        state, shown = self._computed(kernel)
+        for part, value in zip((self.kernel_view, self.output_view, self.numbers), shown):
+            part.value = value
+        self.kernel, self.result = state["kernel"], state["result"]
+
+    # -- editing (live kernel only) --------------------------------------------------------------
     def _on_preset(self, change) -> None:
         if self._quiet or change["new"] == CUSTOM:
             return
         kernel = filters.preset(change["new"])
-        self._quiet = True
-        try:
-            for entry, v in zip(self.entries, kernel.ravel()):
-                entry.value = F.fmt(v).replace("−", "-")
-        finally:
-            self._quiet = False
-        self._done(kernel)
+        if self._done(kernel):
+            self._quiet = True
+            try:
+                for entry, v in zip(self.entries, kernel.ravel()):
+                    entry.value = F.typed(v)
+            finally:
+                self._quiet = False
 
     def _on_entry(self, change) -> None:
         if self._quiet:
@@ -103,16 +174,15 @@ class KernelEditor(W.VBox):
         try:
             kernel = np.array([self._number(e.value, k) for k, e in enumerate(self.entries)]).reshape(3, 3)
         except ValueError as exc:
-            self.error = str(exc)
-            self.message.value = F.error_html(self.error)
+            self._reject(str(exc))
             return
-        match = next((key for key, (_, k) in filters.PRESETS.items() if np.allclose(k, kernel, atol=5e-4)), CUSTOM)
-        self._quiet = True
-        try:
-            self.preset_box.value = match
-        finally:
-            self._quiet = False
-        self._done(kernel)
+        if self._done(kernel):
+            match = next((key for key, (_, k) in filters.PRESETS.items() if np.allclose(k, kernel, atol=5e-4)), CUSTOM)
+            self._quiet = True
+            try:
+                self.preset_box.value = match
+            finally:
+                self._quiet = False
 
     @staticmethod
     def _number(text: str, k: int) -> float:
@@ -125,8 +195,19 @@ class KernelEditor(W.VBox):
             raise ValueError(f"kernel entry {name} must be finite; got {text!r}")
         return value
 
-    def _done(self, kernel) -> None:
-        self._apply(kernel)
+    def _reject(self, text: str) -> None:
+        self.error = text
+        self.message.value = F.error_html(text)
+
+    def _done(self, kernel) -> bool:
+        try:
+            self._apply(kernel)
+        except (ValueError, TypeError) as exc:
+            self._reject(str(exc))
+            return False
+        except Exception as exc:  # noqa: BLE001 - an observer must not raise into the kernel's event loop
+            self._reject(F.unexpected(exc))
+            return False
         self.error = ""
         self.message.value = ""
-        self.note.value = F.LIVE_NOTE
+        return True

@@ -7,10 +7,19 @@ import numpy as np
 
 from .. import pool
 from . import _frames as F
+from ._views import switch
+from ._where import static_book
 
 LECTURE_MAP = [[1, 8, 4, 3], [7, 2, 1, 9], [6, 1, 2, 4], [8, 7, 6, 0]]
 LECTURE_DELTA = {"max": [[7, 3], [1, 4]], "avg": [[8, 4], [16, 4]]}
 MODES = {"max": "max pooling", "avg": "average pooling"}
+# The window settings chapter 3.1 discusses: the lecture's 2×2 stride 2, AlexNet's overlapping 3×3 stride 2,
+# and 3×3 stride 1 (every cell but the border in several windows). Each is a precomputed view in the static book.
+SETTINGS = [(2, 2), (3, 2), (3, 1)]
+
+
+def _setting_label(size: int, stride: int) -> str:
+    return f"{size}×{size}, stride {stride}" + (" (overlapping)" if stride < size else "")
 
 
 def _onehot(shape, index) -> np.ndarray:
@@ -19,15 +28,30 @@ def _onehot(shape, index) -> np.ndarray:
     return e
 
 
+def _numbered(shape) -> np.ndarray:
+    return np.arange(1, int(np.prod(shape)) + 1, dtype=float).reshape(shape)
+
+
+def _pooled_shape(a, size, stride) -> tuple[int, int]:
+    return pool.avg_pool2d(a, size, stride=stride).shape
+
+
 class PoolingStepper(F.Stepper):
     """Step through pooling forward (which window, its values, its result) and backward (where each δ goes).
 
     PoolingStepper(a=4×4 lecture map, delta=lecture residual for the mode, mode='max'|'avg', size=2, stride=None)
     stride None means stride = size (the lecture's non-overlapping windows). Every number comes from
     convbp.max_pool2d / avg_pool2d and their backward functions.
-    After each successful (re)computation: .a, .delta, .result (pooled z), .grad (∂J/∂a), .frames;
-    after a rejected edit: .error holds the message and everything else keeps its last good value.
+
+    Controls: 'pooling' (max | average) and 'window' (SETTINGS, plus the constructor's if it is another) are
+    discrete choices; the a, δ, size and stride boxes are free entries.
+    Static book: every (pooling, window) pair is a precomputed view with its own disabled boxes and its own
+    steps (.views; .view_states[(mode, (size, stride))] holds each view's numbers). Live: one view, recomputed
+    on every change. After each successful (re)computation: .a, .delta, .result (pooled z), .grad (∂J/∂a),
+    .mode, .size, .stride, .frames; after a rejected edit .error holds the message and the rest is unchanged.
     """
+
+    INPUTS = ("a", "delta")
 
     def __init__(self, a=None, delta=None, mode: str = "max", size: int = 2, stride=None):
         if mode not in MODES:
@@ -35,21 +59,73 @@ class PoolingStepper(F.Stepper):
         a = np.asarray(LECTURE_MAP if a is None else a, dtype=float)
         delta = np.asarray(LECTURE_DELTA[mode] if delta is None else delta, dtype=float)
         stride = size if stride is None else stride
-        frames = self._compute(a, delta, mode, size, stride)  # a bad argument raises here, before any widget exists
+        frames, state = self._compute(a, delta, mode, size, stride)  # a bad argument raises here, before any widget exists
         self._quiet = False
-        self.a_box = F.grid_box(a, "a (input)", "320px")
-        self.delta_box = F.grid_box(delta, "δ (next)", "320px")
-        self.mode_box = W.Dropdown(options=[(v, k) for k, v in MODES.items()], value=mode, description="mode", layout=W.Layout(width="220px"))
-        self.size_box = F.int_box(size, "size")
-        self.stride_box = F.int_box(stride, "stride")
-        for box in (self.a_box, self.delta_box, self.mode_box, self.size_box, self.stride_box):
-            box.observe(self._on_edit, names="value")
-        controls = [W.HBox([self.a_box, self.delta_box]), W.HBox([self.mode_box, self.size_box, self.stride_box])]
-        super().__init__(controls, frames)
+        self._first = (mode, size, stride)
+        self.live = not static_book()
+        self.settings = SETTINGS if (size, stride) in SETTINGS else [(size, stride), *SETTINGS]
+        # display:flex: ipywidgets 8 draws ToggleButtons as a block, with the label above the buttons.
+        self.mode_box = W.ToggleButtons(options=[("max", "max"), ("average", "avg")], value=mode, description="pooling", tooltip="max or average pooling",
+                                        tooltips=["max pooling", "average pooling"], style={"button_width": "6em", "description_width": "initial"},
+                                             layout=W.Layout(display="flex", align_items="center"))
+        self.window_box = W.Dropdown(options=[(_setting_label(*st), st) for st in self.settings], value=(size, stride),
+                                     description="window", tooltip="window size and stride", layout=W.Layout(width="300px"))
+        for name, value in state.items():
+            setattr(self, name, value)
+        if self.live:
+            self.a_box = F.grid_box(a, "a (input)", "320px")
+            self.delta_box = F.grid_box(delta, "δ (next)", "320px")
+            self.size_box = F.int_box(size, "size")
+            self.stride_box = F.int_box(stride, "stride")
+            for box in (self.a_box, self.delta_box, self.mode_box, self.window_box, self.size_box, self.stride_box):
+                box.observe(self._on_edit, names="value")
+            rows = [W.HBox([self.a_box, self.delta_box]), W.HBox([self.mode_box]), W.HBox([self.window_box, self.size_box, self.stride_box])]
+            super().__init__(rows, F.Steps(frames, "pooling example"), F.live_note("every change recomputes every step with convbp"))
+        else:
+            self.view_states = {}
+            views = [[self._static_view(a, delta, mode, size, stride, m, st) for st in self.settings] for m in MODES]
+            self.views = switch([self.mode_box, self.window_box], views)
+            super().__init__(
+                [W.HBox([self.mode_box]), W.HBox([self.window_box])],
+                self.views,
+                F.static_note("the pooling and window choices, the step slider and ▶ (each choice has its own steps)",
+                              "The a, δ, size and stride boxes are"),
+            )
         self.add_class("convbp-pooling-stepper")  # lets a page (and the browser tests) find this widget
 
+    def example(self) -> dict:
+        return {"mode": self._first[0], "size": self._first[1], "stride": self._first[2]}
+
+    # -- the static book: one precomputed view per choice ----------------------------------------
+    def _static_view(self, a, delta, mode, size, stride, m, st) -> W.Widget:
+        d = self._delta_for(a, delta, mode, (size, stride), m, st)
+        try:
+            frames, state = self._compute(a, d, m, *st)
+        except (ValueError, TypeError) as exc:  # a window that does not fit this input: say so in its view
+            return W.HTML(F.error_html(f"{_setting_label(*st)} does not fit this input: {exc}"))
+        self.view_states[(m, st)] = state
+        boxes = W.HBox([F.grid_box(a, "a (input)", "320px", live=False), F.grid_box(d, "δ (next)", "320px", live=False),
+                        F.int_box(st[0], "size", live=False), F.int_box(st[1], "stride", live=False)],
+                       layout=W.Layout(flex_flow="row wrap"))
+        return W.VBox([boxes, F.Steps(frames, f"{MODES[m]} example")])
+
+    @staticmethod
+    def _delta_for(a, delta, mode, setting, m, st) -> np.ndarray:
+        """The residual each view uses: the given one where it fits (the lecture's own for each mode), else 1, 2, …"""
+        lecture = np.array_equal(a, LECTURE_MAP) and np.array_equal(delta, LECTURE_DELTA[mode])
+        try:
+            shape = _pooled_shape(a, *st)
+        except (ValueError, TypeError):
+            return delta
+        if lecture and shape == (2, 2):
+            return np.asarray(LECTURE_DELTA[m], dtype=float)
+        if delta.shape == shape:
+            return delta
+        return _numbered(shape)
+
     # -- computing ---------------------------------------------------------------------------
-    def _compute(self, a, delta, mode, size, stride) -> list[str]:
+    def _compute(self, a, delta, mode, size, stride):
+        """(frames, state) for one example; assigns nothing, so a failure leaves the widget as it was."""
         if mode == "max":
             z = pool.max_pool2d(a, size, stride=stride)
             back = lambda d: pool.max_pool2d_backward(d, a, size, stride=stride)  # noqa: E731
@@ -65,9 +141,7 @@ class PoolingStepper(F.Stepper):
         frames = self._forward(a, z, mode, steps, windows, routes)
         frames += self._backward(a, delta, mode, steps, windows, routes, back)
         frames.append(self._final(a, delta, grad, mode, size, stride))
-        self.a, self.delta, self.result, self.grad = a, delta, z, grad
-        self.mode, self.size, self.stride = mode, size, stride
-        return frames
+        return frames, dict(a=a, delta=delta, result=z, grad=grad, mode=mode, size=size, stride=stride)
 
     def _forward(self, a, z, mode, steps, windows, routes) -> list[str]:
         frames = []
@@ -132,39 +206,52 @@ class PoolingStepper(F.Stepper):
         tables = [F.table(a, "a", "a<sup>(l−1)</sup>, the input"), F.table(delta, "delta", "δ<sup>(l)</sup>"), F.table(grad, "grad", "∂J/∂a<sup>(l−1)</sup>")]
         return F.frame("Result", tables, caption)
 
-    # -- editing ------------------------------------------------------------------------------
+    # -- editing (live kernel only) --------------------------------------------------------------
     def _on_edit(self, change) -> None:
         if self._quiet:
             return
+        owner = change["owner"]
+        if owner is self.window_box and change["new"] is None:
+            return  # the boxes hold a setting the list does not have
         fitted = {}
 
         def compute():
             a = F.parse_grid(self.a_box.value, "a")
             delta = F.parse_grid(self.delta_box.value, "delta")
-            mode, size, stride = self.mode_box.value, self.size_box.value, self.stride_box.value
+            mode = self.mode_box.value
+            size, stride = self.window_box.value if owner is self.window_box else (self.size_box.value, self.stride_box.value)
             note = ""
-            if change["owner"] is self.mode_box and np.array_equal(delta, LECTURE_DELTA[change["old"]]) and np.array_equal(a, LECTURE_MAP):
+            if owner is self.mode_box and np.array_equal(delta, LECTURE_DELTA[change["old"]]) and np.array_equal(a, LECTURE_MAP):
                 delta = np.asarray(LECTURE_DELTA[mode], dtype=float)  # the lecture uses another residual for each mode
-            elif change["owner"] is not self.delta_box:
-                delta, note = self._fit_delta(a, delta, mode, size, stride)
-            fitted.update(delta=delta, note=note)
+            elif owner is not self.delta_box:
+                delta, note = self._fit_delta(a, delta, size, stride)
+            fitted.update(delta=delta, note=note, size=size, stride=stride)
             return self._compute(a, delta, mode, size, stride)
 
         if self._update(compute):
             self._set_quietly(self.delta_box, F.grid_text(fitted["delta"]))
+            self._set_quietly(self.size_box, fitted["size"])
+            self._set_quietly(self.stride_box, fitted["stride"])
+            setting = (fitted["size"], fitted["stride"])
+            self._quiet = True
+            try:
+                self.window_box.index = next((k for k, st in enumerate(self.settings) if st == setting), None)
+            finally:
+                self._quiet = False
             if fitted["note"]:
                 self.message.value = F.info_html(fitted["note"])
 
-    def _fit_delta(self, a, delta, mode, size, stride):
+    @staticmethod
+    def _fit_delta(a, delta, size, stride):
         """After a change of a, size or stride the old δ may no longer match z's shape: give a fresh one that does."""
         try:
-            z = (pool.max_pool2d if mode == "max" else pool.avg_pool2d)(a, size, stride=stride)
+            shape = _pooled_shape(a, size, stride)
         except (ValueError, TypeError):
             return delta, ""  # _compute reports it
-        if z.shape == delta.shape:
+        if shape == delta.shape:
             return delta, ""
-        fresh = np.arange(1, z.size + 1, dtype=float).reshape(z.shape)
-        return fresh, f"z is now {z.shape[0]}×{z.shape[1]}, so δ was reset to {F.grid_text(fresh)} (edit it above)."
+        fresh = _numbered(shape)
+        return fresh, f"z is now {shape[0]}×{shape[1]}, so δ was reset to {F.grid_text(fresh)} (edit it above)."
 
     def _set_quietly(self, box, value) -> None:
         self._quiet = True
