@@ -19,6 +19,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
@@ -197,3 +198,90 @@ def test_every_rendered_image_is_described(browser, book_url, path):
         if (problem := alt_problem(i["label"] or i["alt"]))
     ]
     assert bad == [], f"{path}: images without a description:\n" + "\n".join(bad)
+
+
+# --- Colour: the heat maps' numbers readable on every cell, highlights not by hue alone ---
+
+
+def _contrast(a, b) -> float:
+    from convbp.plotting import _relative_luminance
+
+    hi, lo = sorted([_relative_luminance(a), _relative_luminance(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("cmap", ["Blues", "Oranges", "RdBu_r", "bwr", "Greys"])
+def test_heat_map_numbers_meet_wcag_aa(cmap):
+    """Every value written in a cell has at least 4.5:1 contrast with that cell's colour."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgba
+
+    from convbp import plotting
+
+    grid = np.linspace(-1.0, 1.0, 64).reshape(8, 8) if cmap in ("RdBu_r", "bwr") else np.arange(64.0).reshape(8, 8)
+    fig, ax = plt.subplots()
+    try:
+        plotting.show_grid(ax, grid, cmap=cmap)
+        fills = ax.images[0].to_rgba(grid)
+        worst = min(
+            _contrast(to_rgba(t.get_color()), fills[round(t.get_position()[1]), round(t.get_position()[0])])
+            for t in ax.texts
+        )
+    finally:
+        plt.close(fig)
+    assert len(ax.texts) == grid.size
+    assert worst >= 4.5, f"{cmap}: a cell's number has contrast {worst:.2f}:1 with its cell"
+
+
+def test_highlights_are_drawn_in_black_and_white():
+    """Window and maximum outlines carry meaning by shape and lightness, not by a hue."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    from convbp import plotting
+
+    fig, ax = plt.subplots()
+    try:
+        plotting.show_grid(ax, np.arange(4.0).reshape(2, 2), highlight=np.eye(2, dtype=bool))
+        edges = {to_hex(p.get_edgecolor()) for p in ax.patches}
+    finally:
+        plt.close(fig)
+    assert len(ax.patches) == 4 and edges == {"#000000", "#ffffff"}
+
+
+# Machado, Oliveira & Fernandes (2009) full-severity simulation matrices, on linear RGB.
+COLOUR_BLINDNESS = {
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+}
+
+
+def _closest_pair_as_seen(palette, matrix) -> float:
+    """Smallest sRGB distance between two palette colours as a colour-blind reader sees them."""
+    from itertools import combinations
+
+    from matplotlib.colors import to_rgb
+
+    def seen(colour):
+        c = np.asarray(to_rgb(colour))
+        linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        out = np.clip(np.asarray(matrix) @ linear, 0, 1)
+        return np.where(out <= 0.0031308, 12.92 * out, 1.055 * out ** (1 / 2.4) - 0.055)
+
+    return min(np.linalg.norm(seen(a) - seen(b)) for a, b in combinations(palette, 2))
+
+
+@pytest.mark.parametrize("kind", list(COLOUR_BLINDNESS))
+def test_weight_colours_stay_apart_for_colour_blind_readers(kind):
+    """show_weight_sharing's nine weight colours stay distinct under red-green colour blindness
+    (matplotlib's tab10, used before, has two that nearly merge under protanopia: 0.05)."""
+    from convbp import plotting
+
+    assert len(set(plotting.TOL_MUTED)) == 9
+    assert _closest_pair_as_seen(plotting.TOL_MUTED, COLOUR_BLINDNESS[kind]) >= 0.14
