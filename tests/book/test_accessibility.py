@@ -285,3 +285,66 @@ def test_weight_colours_stay_apart_for_colour_blind_readers(kind):
 
     assert len(set(plotting.TOL_MUTED)) == 9
     assert _closest_pair_as_seen(plotting.TOL_MUTED, COLOUR_BLINDNESS[kind]) >= 0.14
+
+
+# --- Keyboard: the theme's buttons, the solutions and the launch menu without a mouse ---
+
+KEYBOARD_PAGE = "book/01_where_kernels_come_from.html"  # has exercises with hidden solutions
+MAX_TABS = 200
+
+
+def tab_to(page, selector: str) -> None:
+    """Press Tab until the focused element matches selector, as a keyboard reader would."""
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    pytest.fail(f"{selector} not reached in {MAX_TABS} presses of Tab", pytrace=False)
+
+
+@pytest.fixture
+def keyboard_page(browser, book_url):
+    context, page, outside = open_in_mode(browser, book_url + KEYBOARD_PAGE, "light")
+    yield page
+    context.close()
+    assert outside == []
+
+
+def test_colour_mode_switch_works_from_the_keyboard(keyboard_page):
+    page = keyboard_page
+    tab_to(page, ".theme-switch-button")
+    before = page.evaluate("document.documentElement.dataset.mode")
+    page.keyboard.press("Enter")
+    wait_for(lambda: _assert_changed(page, "document.documentElement.dataset.mode", before))
+    mode = page.evaluate("document.documentElement.dataset.mode")
+    label = page.locator(".theme-switch-button").first.get_attribute("aria-label") or ""
+    assert {"auto": "system setting"}.get(mode, mode) in label, "the switch's name says the mode it is in"
+
+
+def _assert_changed(page, expression: str, before) -> None:
+    assert page.evaluate(expression) != before
+
+
+def test_solutions_open_from_the_keyboard(keyboard_page):
+    page = keyboard_page
+    tab_to(page, ".solution .toggle-button")
+    button_id = page.evaluate("document.activeElement.id")
+    assert page.evaluate("document.activeElement.getAttribute('aria-expanded')") == "false"
+    page.keyboard.press("Enter")
+    expanded = f"document.getElementById({button_id!r}).getAttribute('aria-expanded')"
+    wait_for(lambda: _assert_changed(page, expanded, "false"))
+    solution = page.locator(".solution").first
+    assert "toggle-hidden" not in (solution.get_attribute("class") or "")
+    assert solution.locator("p").nth(1).is_visible(), "the solution's text is shown"
+
+
+def test_launch_menu_opens_from_the_keyboard(keyboard_page):
+    page = keyboard_page
+    tab_to(page, ".dropdown-launch-buttons .dropdown-toggle")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".dropdown-launch-buttons .dropdown-menu.show", timeout=5_000)
+    page.keyboard.press("ArrowDown")
+    in_menu = "document.activeElement.closest('.dropdown-launch-buttons .dropdown-menu') !== null"
+    wait_for(lambda: _assert_changed(page, in_menu, False))
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".dropdown-launch-buttons .dropdown-menu.show", state="detached", timeout=5_000)
