@@ -9,6 +9,10 @@ from typing import Sequence
 
 import numpy as np
 
+# Paul Tol's "muted" qualitative scheme: nine colours told apart by readers with any common
+# colour-vision deficiency (matplotlib's tab10 puts red next to green), one per kernel weight.
+TOL_MUTED = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"]
+
 
 def _fmt(v, fmt: str) -> str:
     if isinstance(v, (int, float, np.floating, np.integer)):
@@ -29,15 +33,17 @@ def show_grid(ax, grid, title: str = "", *, fmt: str = ".3g", cmap: str = "Blues
     numeric = grid.dtype != object
     values = grid.astype(float) if numeric else np.zeros(grid.shape)
     vmax = np.abs(values).max() if numeric and values.size else 1.0
-    ax.imshow(values, cmap=cmap if numeric else "Greys", vmin=-vmax if values.min() < 0 else 0, vmax=vmax or 1.0)
+    image = ax.imshow(values, cmap=cmap if numeric else "Greys", vmin=-vmax if values.min() < 0 else 0, vmax=vmax or 1.0)
     if annotate:
+        # Each value in whichever of black or white reads better on its own cell's colour.
+        fills = image.to_rgba(values) if numeric else np.ones(grid.shape + (4,))
         for (i, j), v in np.ndenumerate(grid):
-            dark = numeric and vmax and abs(values[i, j]) > 0.6 * vmax
-            ax.text(j, i, _fmt(v, fmt), ha="center", va="center", fontsize=10 if numeric else 8, color="white" if dark else "black")
+            ax.text(j, i, _fmt(v, fmt), ha="center", va="center", fontsize=10 if numeric else 8, color=_text_colour(fills[i, j]))
     if highlight is not None:
         for (i, j), on in np.ndenumerate(np.asarray(highlight, dtype=bool)):
             if on:
-                ax.add_patch(_rect(i, j))
+                for patch in _outline(i, j):
+                    ax.add_patch(patch)
     ax.set_xticks(range(grid.shape[1]))
     ax.set_yticks(range(grid.shape[0]))
     ax.set_xticklabels(range(1, grid.shape[1] + 1))
@@ -47,10 +53,29 @@ def show_grid(ax, grid, title: str = "", *, fmt: str = ".3g", cmap: str = "Blues
     return ax
 
 
-def _rect(i: int, j: int):
+def _relative_luminance(rgba) -> float:
+    """WCAG 2 relative luminance L = 0.2126 R + 0.7152 G + 0.0722 B of linearised sRGB channels."""
+    c = np.asarray(rgba, dtype=float)[:3]
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
+
+
+def _text_colour(rgba) -> str:
+    """"black" or "white", whichever has the higher WCAG contrast (L1 + 0.05) / (L2 + 0.05) on rgba."""
+    lum = _relative_luminance(rgba)
+    return "black" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "white"
+
+
+def _outline(i: int, j: int):
+    """A cell's outline as a white band under a black line: it shows on any cell colour and
+    carries its meaning by shape, not by hue (readable for colour-blind readers)."""
     from matplotlib.patches import Rectangle
 
-    return Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="crimson", linewidth=2.5)
+    corner = (j - 0.5, i - 0.5)
+    return [
+        Rectangle(corner, 1, 1, fill=False, edgecolor="white", linewidth=5),
+        Rectangle(corner, 1, 1, fill=False, edgecolor="black", linewidth=2.5),
+    ]
 
 
 def show_grids(grids: Sequence, titles: Sequence[str], *, fmt: str = ".3g", cmap: str = "Blues", highlights=None, size: float = 2.6):
@@ -106,17 +131,17 @@ def show_weight_sharing(ax, M, w, *, labels: bool = True):
     White marks a structural zero (local connection); a colour repeated along shifted diagonals
     marks one weight used by every output (weight sharing). labels writes each entry's symbol.
     """
-    import matplotlib.pyplot as plt
     import sympy
-    from matplotlib.colors import ListedColormap
+    from matplotlib.colors import ListedColormap, to_rgba
 
     M, w = np.asarray(M, dtype=object), np.asarray(w, dtype=object)
     index = {s: k + 1 for k, s in enumerate(w.ravel())}
     which = np.vectorize(lambda e: index.get(e, 0), otypes=[int])(M)
-    colours = ["white"] + [plt.cm.tab10(k % 10) for k in range(w.size)]
+    colours = ["white"] + [TOL_MUTED[k % len(TOL_MUTED)] for k in range(w.size)]
     ax.imshow(which, cmap=ListedColormap(colours), vmin=0, vmax=w.size)
     for (i, j), e in np.ndenumerate(M):
-        ax.text(j, i, f"${sympy.latex(e)}$" if labels and e != 0 else "", ha="center", va="center", fontsize=8)
+        ax.text(j, i, f"${sympy.latex(e)}$" if labels and e != 0 else "", ha="center", va="center", fontsize=8,
+                color=_text_colour(to_rgba(colours[which[i, j]])))
     ax.set(xlabel="input position (flattened)", ylabel="output position", xticks=[], yticks=[])
     return ax
 

@@ -47,6 +47,78 @@
   withHub(current);
 })();
 
+// ---- Accessibility of the theme's own controls (tests/book/test_accessibility.py) ----
+// Names and roles that pydata-sphinx-theme / sphinx-book-theme / docutils get wrong; each
+// fix says which axe-core rule it answers. Widget names are set elsewhere, not here.
+(function () {
+  "use strict";
+  var MODE_NAMES = { light: "light", dark: "dark", auto: "system setting" };
+
+  function colourModeButtons() {
+    // label-content-name-mismatch: the button is labelled "Color mode" but contains three
+    // icons titled "Light", "Dark", "System Settings". Hide the icons from assistive
+    // technology and say the current mode in the label instead.
+    var mode = document.documentElement.dataset.mode || "auto";
+    document.querySelectorAll(".theme-switch-button").forEach(function (button) {
+      button.querySelectorAll("i, svg").forEach(function (icon) {
+        icon.setAttribute("aria-hidden", "true");
+      });
+      button.setAttribute("aria-label", "Color mode: " + (MODE_NAMES[mode] || mode) + " (press to change)");
+    });
+  }
+
+  function searchButtons() {
+    // label-content-name-mismatch: aria-label "Search" hides the visible text "Search
+    // Ctrl+K". Where the button shows text, let that text be its name (the shortcut
+    // announced as aria-keyshortcuts, not read out as "Ctrl plus K"); the icon-only
+    // button keeps its aria-label.
+    document.querySelectorAll(".search-button__button").forEach(function (button) {
+      button.setAttribute("aria-keyshortcuts", "Control+K");
+      if (!button.querySelector(".search-button__default-text")) return;
+      button.querySelectorAll(".search-button__kbd-shortcut").forEach(function (kbd) {
+        kbd.setAttribute("aria-hidden", "true");
+      });
+      button.removeAttribute("aria-label");
+    });
+  }
+
+  function tocToggles() {
+    // summary-name: the sidebar's expand/collapse <summary> holds only a chevron icon.
+    document.querySelectorAll(".bd-sidenav details > summary").forEach(function (summary) {
+      if (summary.hasAttribute("aria-label")) return;
+      var link = summary.parentElement.parentElement.querySelector(":scope > a");
+      var title = link ? link.textContent.trim() : "this chapter";
+      summary.setAttribute("aria-label", "Sections of " + title);
+    });
+  }
+
+  function citationLists() {
+    // aria-required-children: docutils writes <div role="list" class="citation-list"> whose
+    // children are role="doc-biblioentry", not listitems; the entries need no list role.
+    document.querySelectorAll(".citation-list[role='list']").forEach(function (list) {
+      list.removeAttribute("role");
+    });
+  }
+
+  function fixAll() {
+    colourModeButtons();
+    searchButtons();
+    tocToggles();
+    citationLists();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", fixAll);
+  } else {
+    fixAll();
+  }
+  // The theme sets data-mode on <html> whenever the reader presses the switch.
+  new MutationObserver(colourModeButtons).observe(document.documentElement, {
+    attributes: true, attributeFilter: ["data-mode"],
+  });
+})();
+// ---- end of the accessibility block ----
+
 // ---- convbp widgets: accessible names (helper "widgets"; keep this block separate) ----
 // ipywidgets 8 renders Play's buttons as bare icons and the slider's handle (role=slider)
 // without a name. Name them from their widget's description/tooltip once they appear;
