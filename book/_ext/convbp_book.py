@@ -32,5 +32,6 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app) -> dict[str, Any]:
     app.add_js_file("book-setup.js", priority=SETUP_JS_PRIORITY)
+    app.add_css_file("book.css")  # wide maths and tables scroll with a visible cue
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
