@@ -53,13 +53,22 @@ def test_moving_the_stride_to_the_3x3_costs_three_full_size_1x1s(depth):
 
 @pytest.mark.parametrize("depth", [18, 34, 101, 152])
 def test_lecture_flops_row_rounds_to_our_multiply_adds(depth):
-    s = m.summary(m.resnet(depth, shortcut=m.RESNET_PAPER_SHORTCUT[depth]))
-    assert round(s.macs / 1e9, 1) == m.LECTURE_FLOPS[depth]
+    assert round(m.resnet_paper_macs(depth) / 1e9, 1) == m.LECTURE_FLOPS[depth]
+
+
+def test_paper_macs_use_the_papers_shortcuts():
+    # ResNet-18 as the paper measured it: identity (option A) shortcuts, 1.795×10⁹,
+    # not the 1.814×10⁹ of 1×1 projections.
+    assert m.resnet_paper_macs(18) == m.summary(m.resnet(18, shortcut="A")).macs
+    assert m.resnet_paper_macs(18) < m.summary(m.resnet(18, shortcut="B")).macs
+    assert m.resnet_paper_macs(50) == m.summary(m.resnet(50)).macs
+    with pytest.raises(ValueError, match="depth must be one of"):
+        m.resnet_paper_macs(20)
 
 
 def test_resnet50_flops_is_truncated_not_rounded():
     # 3.858×10⁹: the table's 3.8 cuts the digit off; every other entry rounds.
-    macs = m.summary(m.resnet(50)).macs
+    macs = m.resnet_paper_macs(50)
     assert macs == 3_857_973_248
     assert math.floor(macs / 1e8) / 10 == m.LECTURE_FLOPS[50]
     assert round(macs / 1e9, 1) == 3.9

@@ -3,7 +3,8 @@
 - Adds ``book-setup.js`` (vendored-asset path, FontAwesome and MathJax shims) with a
   priority that puts it before MyST-NB's widget scripts and Sphinx's MathJax config;
   ``html_js_files`` from YAML cannot carry a priority and would load it too late.
-- Adds ``accessibility.css`` (contrast fixes; see tests/book/test_accessibility.py).
+- Adds ``book.css``: wide maths and tables scroll with a visible cue, and the contrast
+  fixes that tests/book/test_accessibility.py checks.
 - Drops repeated ``<script>`` tags: sphinx-thebe registers its inline config twice
   under Jupyter Book, and the second ``const THEBE_JS_URL`` is a SyntaxError on
   every page.
@@ -33,6 +34,6 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app) -> dict[str, Any]:
     app.add_js_file("book-setup.js", priority=SETUP_JS_PRIORITY)
-    app.add_css_file("accessibility.css")
+    app.add_css_file("book.css")  # wide maths scroll with a visible cue; contrast fixes
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

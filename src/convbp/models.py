@@ -36,7 +36,7 @@ __all__ = [
     "ZeroPadShortcut", "Sequential", "Residual", "Concat", "Row", "Summary", "Table",
     "conv_output_size", "conv_params", "conv_macs", "linear_params", "linear_macs",
     "summary", "resnet", "basic_block", "bottleneck", "alexnet", "inception",
-    "RESNET_BLOCKS", "RESNET_PAPER_SHORTCUT", "LECTURE_FLOPS", "resnet_table",
+    "RESNET_BLOCKS", "RESNET_PAPER_SHORTCUT", "LECTURE_FLOPS", "resnet_paper_macs", "resnet_table",
 ]
 
 
@@ -653,6 +653,18 @@ LECTURE_FLOPS = {18: 1.8, 34: 3.6, 50: 3.8, 101: 7.6, 152: 11.3}
 # option-A ones of its Table 2 (zero-padded identities, as its plain baselines),
 # 50/101/152 use option B.
 RESNET_PAPER_SHORTCUT = {18: "A", 34: "A", 50: "B", 101: "B", 152: "B"}
+
+
+def resnet_paper_macs(depth, input_shape=(3, 224, 224)):
+    """Multiply-adds of ResNet-``depth`` as the paper counted them: the network of
+    :func:`resnet` (v1) with the shortcuts of :data:`RESNET_PAPER_SHORTCUT`, for one
+    ``input_shape`` image. The one figure the book compares with
+    :data:`LECTURE_FLOPS` (1,794,805,760 for ResNet-18 with option A, not the
+    1,814,073,344 of option B).
+    """
+    if not _is_int(depth) or depth not in RESNET_PAPER_SHORTCUT:
+        raise ValueError(f"depth must be one of {sorted(RESNET_PAPER_SHORTCUT)}, got {depth!r}")
+    return summary(resnet(depth, shortcut=RESNET_PAPER_SHORTCUT[depth]), input_shape).macs
 
 
 def _kernel(layer):

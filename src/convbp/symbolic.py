@@ -135,3 +135,44 @@ def feeds_table(z, a, *, colours: dict | None = None) -> str:
         rows.append(sympy.latex(var) + " & " + " & ".join(cells))
     cols = "c|" + "c" * z.size
     return rf"\begin{{array}}{{{cols}}} & {head} \\ \hline " + r" \\ ".join(rows) + r"\end{array}"
+
+
+class Equal:
+    """What assert_grids_equal proved, shown in a notebook as "equal in all n entries"."""
+
+    def __init__(self, entries: int, shape: tuple[int, ...]):
+        self.entries, self.shape = entries, shape
+
+    def __repr__(self) -> str:
+        return f"equal in all {self.entries} entries" if self.entries != 1 else "equal"
+
+
+def _entry_difference(left, right, rtol: float, atol: float) -> bool:
+    if isinstance(left, sympy.Basic) or isinstance(right, sympy.Basic):
+        return sympy.simplify(sympy.expand(left - right)) != 0
+    return not np.isclose(left, right, rtol=rtol, atol=atol, equal_nan=True)
+
+
+def assert_grids_equal(left, right, *, rtol: float = 1e-9, atol: float = 1e-12,
+                       limit: int = 10) -> Equal:
+    """Assert left[i] = right[i] for every entry i, and say so; the book's proof of an equality.
+
+    Entries holding sympy expressions must simplify to the same expression (left − right
+    expands and simplifies to 0); numbers must agree within rtol·|right| + atol (NaN equals
+    NaN). left and right: arrays, sympy Matrices or scalars of the same shape. Raises an
+    AssertionError listing the first `limit` differing entries (index: left ≠ right), so a
+    notebook that claims an equality fails the book's build when the claim stops holding.
+    Returns an Equal, shown as "equal in all n entries".
+    """
+    l_arr = np.asarray(left, dtype=object)
+    r_arr = np.asarray(right, dtype=object)
+    if l_arr.shape != r_arr.shape:
+        raise AssertionError(f"grids differ in shape: {l_arr.shape} and {r_arr.shape}")
+    differ = [idx for idx in np.ndindex(*l_arr.shape)
+              if _entry_difference(l_arr[idx], r_arr[idx], rtol, atol)]
+    if differ:
+        lines = [f"  {idx}: {l_arr[idx]} ≠ {r_arr[idx]}" for idx in differ[:limit]]
+        more = [f"  … and {len(differ) - limit} more"] if len(differ) > limit else []
+        raise AssertionError(f"grids differ in {len(differ)} of {l_arr.size} entries:\n"
+                             + "\n".join(lines + more))
+    return Equal(l_arr.size, l_arr.shape)

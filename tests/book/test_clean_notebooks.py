@@ -83,3 +83,21 @@ def test_no_page_in_book_is_left_out_of_the_toc():
         for p in (ROOT / "book").glob(suffix)
     }
     assert pages - listed == set(), "pages in book/ that the toc does not list"
+
+
+# The book's code column holds about 76 characters at 1280 px; a longer line hides its end
+# behind a scroll bar.
+CODE_COLUMN = 76
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.startswith("book/")])
+def test_code_lines_fit_the_code_column(path):
+    nb = nbformat.read(ROOT / path, as_version=4)
+    long = [
+        f"cell {i} ({cell.get('id', '?')}), {len(line)} characters: {line.strip()[:60]}"
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if len(line) > CODE_COLUMN
+    ]
+    assert not long, f"{path}: code lines over {CODE_COLUMN} characters:\n" + "\n".join(long)
