@@ -3,7 +3,9 @@
 Each page is served on 127.0.0.1; any request for another host is aborted and fails
 the test (the book must not need the network). On every page: no uncaught errors, no
 console errors, no failed loads; MathJax has typeset every formula (no raw TeX left);
-and where the page embeds widgets, each one is drawn exactly once.
+no Markdown reached the reader unrendered (table pipes, `#` headings); no output or
+formula reaches past the content column at 1280 px (a wide one must scroll in its own
+box); and where the page embeds widgets, each one is drawn exactly once.
 """
 
 from __future__ import annotations
@@ -31,6 +33,22 @@ TEXT_OUTSIDE_CODE_AND_MATH = """() => {
   root.querySelectorAll('pre, code, script, style, mjx-container, .MathJax, textarea, .highlight')
       .forEach(e => e.remove());
   return root.textContent;
+}"""
+
+# A table's delimiter row or an ATX heading in the reading text is Markdown that was never parsed.
+RAW_MARKDOWN = re.compile(r"\|\s*:?-{3,}:?\s*\||^[ \t]*#{1,6}[ \t]+\S", re.MULTILINE)
+
+# Outputs, formulas and tables whose box ends right of the article's: the reader cannot see
+# their end. One that scrolls inside its own box (overflow-x: auto) ends at the column.
+WIDER_THAN_COLUMN = """() => {
+  const article = document.querySelector('article.bd-article') || document.querySelector('article');
+  if (!article) return [];
+  const right = article.getBoundingClientRect().right + 1;
+  return Array.from(article.querySelectorAll(
+      '.cell_output, .cell_output > *, div.math, mjx-container[display], table, .widget-subarea'))
+    .filter(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > right)
+    .map(e => `${e.tagName.toLowerCase()}.${e.className} ends at ${Math.round(e.getBoundingClientRect().right)} px, `
+              + `column at ${Math.round(right)} px: ${e.textContent.trim().slice(0, 60)}`);
 }"""
 
 WIDGET_REPORT = """() => Array.from(
@@ -130,6 +148,7 @@ def inspect(page) -> dict:
         ),
         "tex_errors": page.locator("mjx-merror").count(),
         "text": page.evaluate(TEXT_OUTSIDE_CODE_AND_MATH),
+        "wide": page.evaluate(WIDER_THAN_COLUMN),
         "views": views,
         "widgets": page.evaluate(WIDGET_REPORT),
         "subareas": page.locator(".widget-subarea").count(),
@@ -174,6 +193,19 @@ def test_maths_is_typeset(visited, path):
     leftovers = [m.string[max(0, m.start() - 40): m.end() + 40] for m in RAW_TEX.finditer(seen["text"])]
     assert leftovers == [], f"{path}: raw TeX visible in the text"
     assert seen["mjx"] >= seen["math"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_markdown_left_unrendered(visited, path):
+    _, seen = visited(path)
+    leftovers = [m.string[max(0, m.start() - 40): m.end() + 40] for m in RAW_MARKDOWN.finditer(seen["text"])]
+    assert leftovers == [], f"{path}: Markdown shown as text (not parsed)"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_nothing_reaches_past_the_content_column(visited, path):
+    _, seen = visited(path)
+    assert seen["wide"] == [], f"{path}: outputs wider than the content column at 1280 px"
 
 
 @pytest.mark.parametrize("path", PAGES)
