@@ -44,9 +44,17 @@ WIDER_THAN_COLUMN = """() => {
   const article = document.querySelector('article.bd-article') || document.querySelector('article');
   if (!article) return [];
   const right = article.getBoundingClientRect().right + 1;
+  const scrolls = e => {  // inside a box that scrolls sideways and itself fits the column
+    for (let p = e.parentElement; p && p !== article; p = p.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)
+          && p.getBoundingClientRect().right <= right) return true;
+    }
+    return false;
+  };
   return Array.from(article.querySelectorAll(
       '.cell_output, .cell_output > *, div.math, mjx-container[display], table, .widget-subarea'))
-    .filter(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > right)
+    .filter(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > right
+                 && !scrolls(e))
     .map(e => `${e.tagName.toLowerCase()}.${e.className} ends at ${Math.round(e.getBoundingClientRect().right)} px, `
               + `column at ${Math.round(right)} px: ${e.textContent.trim().slice(0, 60)}`);
 }"""
