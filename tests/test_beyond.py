@@ -183,11 +183,12 @@ def test_the_recipes_extra_padding_is_what_no_window_reaches(h, k, s, p):
 def test_transposed_convolution_section():
     import matplotlib.pyplot as plt
     from convbp import transpose
-    from convbp.symbolic import as_matrix, derivative_grid, linear_loss, simplify_grid, symbol_grid
+    from convbp.symbolic import (as_matrix, assert_grids_equal, derivative_grid, linear_loss,
+                                 simplify_grid, symbol_grid)
 
-    scope = conv_chapter_scope() | dict(as_matrix=as_matrix, derivative_grid=derivative_grid,
-                                        linear_loss=linear_loss, simplify_grid=simplify_grid,
-                                        symbol_grid=symbol_grid)
+    scope = conv_chapter_scope() | dict(as_matrix=as_matrix, assert_grids_equal=assert_grids_equal,
+                                        derivative_grid=derivative_grid, linear_loss=linear_loss,
+                                        simplify_grid=simplify_grid, symbol_grid=symbol_grid)
     s = run_cells("03_2_conv_residual", "beyond-tc", scope)
     plt.close("all")
     assert len(s["routes_t"]) == 4
