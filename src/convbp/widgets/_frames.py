@@ -7,6 +7,7 @@ widget outputs without typesetting LaTeX and without the notebook's CSS.
 from __future__ import annotations
 
 import html
+from contextlib import contextmanager
 
 import ipywidgets as W
 from ipywidgets.widgets.widget_string import HTMLStyle
@@ -48,6 +49,17 @@ def live_note(what: str) -> str:
 
 
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+
+
+@contextmanager
+def quietly(widget):
+    """While inside, widget._quiet is True: its observers ignore the values Python itself sets,
+    so refitting a box after an edit does not start a second recompute."""
+    widget._quiet = True
+    try:
+        yield
+    finally:
+        widget._quiet = False
 
 
 def sub(*indices: int) -> str:

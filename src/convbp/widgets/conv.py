@@ -260,13 +260,10 @@ class ConvStepper(F.Stepper):
             return self._compute(a, w, delta, stride, padding)
 
         if self._update(compute):
-            self._quiet = True
-            try:
+            with F.quietly(self):
                 self.delta_box.value = F.grid_text(fitted["delta"])
                 self.stride_box.value, self.padding_box.value = fitted["stride"], fitted["padding"]
                 self.stride_choice.index = self.strides.index(fitted["stride"]) if fitted["stride"] in self.strides else None
                 self.padding_choice.index = self.paddings.index(fitted["padding"]) if fitted["padding"] in self.paddings else None
-            finally:
-                self._quiet = False
             if fitted["note"]:
                 self.message.value = F.info_html(fitted["note"])

@@ -161,12 +161,9 @@ class KernelEditor(W.VBox):
             return
         kernel = filters.preset(change["new"])
         if self._done(kernel):
-            self._quiet = True
-            try:
+            with F.quietly(self):
                 for entry, v in zip(self.entries, kernel.ravel()):
                     entry.value = F.typed(v)
-            finally:
-                self._quiet = False
 
     def _on_entry(self, change) -> None:
         if self._quiet:
@@ -178,11 +175,8 @@ class KernelEditor(W.VBox):
             return
         if self._done(kernel):
             match = next((key for key, (_, k) in filters.PRESETS.items() if np.allclose(k, kernel, atol=5e-4)), CUSTOM)
-            self._quiet = True
-            try:
+            with F.quietly(self):
                 self.preset_box.value = match
-            finally:
-                self._quiet = False
 
     @staticmethod
     def _number(text: str, k: int) -> float:

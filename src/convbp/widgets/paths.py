@@ -398,13 +398,6 @@ class CellPicker(W.VBox):
         self.picker.tooltips = tooltips
         self.picker.index = picked
 
-    def _set_quietly(self, box, value) -> None:
-        self._quiet = True
-        try:
-            box.value = value
-        finally:
-            self._quiet = False
-
     def _on_edit(self, change) -> None:
         if self._quiet:
             return
@@ -456,7 +449,8 @@ class ConvInputPicker(CellPicker):
         if delta.shape != z_shape:
             delta = np.arange(1.0, 1 + np.prod(z_shape)).reshape(z_shape)
         self.layer = ConvLayer(a, w, delta, self.stride_box.value)
-        self._set_quietly(self.delta_box, F.grid_text(delta))
+        with F.quietly(self):
+            self.delta_box.value = F.grid_text(delta)
 
     def _compute_views(self, from_boxes: bool = False):
         if from_boxes:
@@ -534,8 +528,9 @@ class PoolingPicker(CellPicker):
                 d = F.parse_grid(box.value, nm, max_shape=(PoolLayer.MAX_INPUT,) * 2)
                 deltas.append(d if d.shape == shape else np.arange(1.0, 1 + np.prod(shape)).reshape(shape))
             self.layers = (PoolLayer(a, deltas[0], size, stride, "max"), PoolLayer(a, deltas[1], size, stride, "avg"))
-            self._set_quietly(self.dmax_box, F.grid_text(deltas[0]))
-            self._set_quietly(self.davg_box, F.grid_text(deltas[1]))
+            with F.quietly(self):
+                self.dmax_box.value = F.grid_text(deltas[0])
+                self.davg_box.value = F.grid_text(deltas[1])
         self._shape = self.layers[0].a.shape
         cells = list(np.ndindex(*self._shape))
         labels = [name("a", c) for c in cells]

@@ -229,15 +229,11 @@ class PoolingStepper(F.Stepper):
             return self._compute(a, delta, mode, size, stride)
 
         if self._update(compute):
-            self._set_quietly(self.delta_box, F.grid_text(fitted["delta"]))
-            self._set_quietly(self.size_box, fitted["size"])
-            self._set_quietly(self.stride_box, fitted["stride"])
             setting = (fitted["size"], fitted["stride"])
-            self._quiet = True
-            try:
+            with F.quietly(self):
+                self.delta_box.value = F.grid_text(fitted["delta"])
+                self.size_box.value, self.stride_box.value = setting
                 self.window_box.index = next((k for k, st in enumerate(self.settings) if st == setting), None)
-            finally:
-                self._quiet = False
             if fitted["note"]:
                 self.message.value = F.info_html(fitted["note"])
 
@@ -252,10 +248,3 @@ class PoolingStepper(F.Stepper):
             return delta, ""
         fresh = _numbered(shape)
         return fresh, f"z is now {shape[0]}×{shape[1]}, so δ was reset to {F.grid_text(fresh)} (edit it above)."
-
-    def _set_quietly(self, box, value) -> None:
-        self._quiet = True
-        try:
-            box.value = value
-        finally:
-            self._quiet = False
