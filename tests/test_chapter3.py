@@ -349,6 +349,14 @@ def test_errata_delta12_depends_on_z11_and_z12():
     assert feeds == ["z11", "z12"]
 
 
+def test_errata_the_bias_gradient_is_the_sum_of_residuals():
+    a, w, delta = symbol_grid("a", 3, 3), symbol_grid("w", 2, 2), symbol_grid("delta", 2, 2)
+    b = sympy.Symbol("b")
+    dJ_db = sympy.diff(linear_loss(delta, convbp.conv2d(a, w, b)), b)
+    assert sympy.expand(dJ_db - convbp.conv2d_backward_bias(delta)) == 0
+    assert dJ_db == sum(delta.ravel())
+
+
 # ---------------------------------------------------------------- helpers added for chapter 3
 
 
