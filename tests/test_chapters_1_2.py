@@ -194,7 +194,9 @@ def test_chapters_are_stripped_labelled_and_have_exercises(name, labels):
     exercises = re.findall(r"```\{exercise\}\n:label: (ex-\d-[\w-]+)", text)
     assert len(exercises) >= 3
     for ex in exercises:
-        assert re.search(r"````\{solution\} " + ex + r"\n:class: dropdown", text), ex
+        # a solution with executed code cells is gated: solution-start … solution-end
+        assert re.search(r"(````\{solution\}|```\{solution-start\}) " + ex + r"\n:class: dropdown",
+                         text), ex
 
 
 def test_chapter_1_leaves_the_try_it_heading_for_the_kernel_editor():

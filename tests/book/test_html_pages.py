@@ -3,9 +3,9 @@
 Each page is served on 127.0.0.1; any request for another host is aborted and fails
 the test (the book must not need the network). On every page: no uncaught errors, no
 console errors, no failed loads; MathJax has typeset every formula (no raw TeX left);
-no Markdown reached the reader unrendered (table pipes, `#` headings); no output or
-formula reaches past the content column at 1280 px (a wide one must scroll in its own
-box); and where the page embeds widgets, each one is drawn exactly once.
+no Markdown reached the reader unrendered (table pipes, `#` headings); no output,
+table or formula reaches past the content column at 1280 px or at 390 px (a wide one
+must scroll in its own box, with a visible cue); and where the page embeds widgets, each one is drawn exactly once.
 """
 
 from __future__ import annotations
@@ -39,24 +39,33 @@ TEXT_OUTSIDE_CODE_AND_MATH = """() => {
 RAW_MARKDOWN = re.compile(r"\|\s*:?-{3,}:?\s*\||^[ \t]*#{1,6}[ \t]+\S", re.MULTILINE)
 
 # Outputs, formulas and tables whose box ends right of the article's: the reader cannot see
-# their end. One that scrolls inside its own box (overflow-x: auto) ends at the column.
+# their end. One that scrolls inside its own box (overflow-x: auto) ends at the column, and
+# that box must show that more is hidden (book.css draws shadows at its edges as a
+# background gradient). At 390 px the article itself must fit the screen, too.
 WIDER_THAN_COLUMN = """() => {
   const article = document.querySelector('article.bd-article') || document.querySelector('article');
   if (!article) return [];
   const right = article.getBoundingClientRect().right + 1;
-  const scrolls = e => {  // inside a box that scrolls sideways and itself fits the column
+  const box = e => {  // the box that scrolls e sideways and itself fits the column, if any
     for (let p = e.parentElement; p && p !== article; p = p.parentElement) {
       if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)
-          && p.getBoundingClientRect().right <= right) return true;
+          && p.getBoundingClientRect().right <= right) return p;
     }
-    return false;
+    return null;
   };
-  return Array.from(article.querySelectorAll(
+  const name = e => `${e.tagName.toLowerCase()}.${e.className}`;
+  const wide = Array.from(article.querySelectorAll(
       '.cell_output, .cell_output > *, div.math, mjx-container[display], table, .widget-subarea'))
-    .filter(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > right
-                 && !scrolls(e))
-    .map(e => `${e.tagName.toLowerCase()}.${e.className} ends at ${Math.round(e.getBoundingClientRect().right)} px, `
+    .filter(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > right);
+  const report = wide.filter(e => !box(e))
+    .map(e => `${name(e)} ends at ${Math.round(e.getBoundingClientRect().right)} px, `
               + `column at ${Math.round(right)} px: ${e.textContent.trim().slice(0, 60)}`);
+  const uncued = new Set(wide.map(box).filter(b => b && !getComputedStyle(b).backgroundImage.includes('gradient')));
+  uncued.forEach(b => report.push(`${name(b)} scrolls with no cue that more is hidden: `
+                                  + b.textContent.trim().slice(0, 60)));
+  if (article.getBoundingClientRect().right > window.innerWidth + 1)
+    report.push(`the article ends at ${Math.round(right)} px, past the ${window.innerWidth} px screen`);
+  return report;
 }"""
 
 WIDGET_REPORT = """() => Array.from(
@@ -214,6 +223,19 @@ def test_no_markdown_left_unrendered(visited, path):
 def test_nothing_reaches_past_the_content_column(visited, path):
     _, seen = visited(path)
     assert seen["wide"] == [], f"{path}: outputs wider than the content column at 1280 px"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_nothing_reaches_past_the_content_column_on_a_phone(browser, book_url, path):
+    """The same at 390 px, a phone held upright: a wide table, formula or output scrolls in its own box."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page, _ = load(context, book_url + path)
+        page.wait_for_timeout(300)
+        wide = page.evaluate(WIDER_THAN_COLUMN)
+    finally:
+        context.close()
+    assert wide == [], f"{path}: wider than the content column at 390 px"
 
 
 @pytest.mark.parametrize("path", PAGES)
