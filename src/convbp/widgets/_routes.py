@@ -21,6 +21,7 @@ import sympy
 from .. import blocks, conv, pool
 from .. import _validate as V
 from ..symbolic import symbol_grid
+from . import _frames as F
 
 Cell = tuple[int, int]
 
@@ -38,12 +39,6 @@ class Path:
     via: Cell | None
     term: sympy.Expr
     value: float
-
-
-def _onehot(shape, index) -> np.ndarray:
-    e = np.zeros(shape)
-    e[index] = 1.0
-    return e
 
 
 def _index(grid) -> dict:
@@ -185,8 +180,8 @@ class PoolLayer:
         self._id = _index(self.D)
         self.share = sympy.Rational(1, self.size[0] * self.size[1])
         outs = list(np.ndindex(*delta.shape))
-        self.windows = {pq: pool.avg_pool2d_backward(_onehot(delta.shape, pq), a.shape, self.size, stride=self.stride) != 0 for pq in outs}
-        self.winner = {pq: pool.max_pool2d_backward(_onehot(delta.shape, pq), a, self.size, stride=self.stride) != 0 for pq in outs}
+        self.windows = {pq: pool.avg_pool2d_backward(F.onehot(delta.shape, pq), a.shape, self.size, stride=self.stride) != 0 for pq in outs}
+        self.winner = {pq: pool.max_pool2d_backward(F.onehot(delta.shape, pq), a, self.size, stride=self.stride) != 0 for pq in outs}
         if mode == "max":
             self.grad = pool.max_pool2d_backward(delta, a, self.size, stride=self.stride)
             # Linear in δ: each window's residual, times 1 where that window's maximum is.
