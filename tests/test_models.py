@@ -235,3 +235,18 @@ def test_grouped_conv_is_groups_separate_convs(c, k, groups, size):
     part = m.summary(m.Sequential("p", [m.Conv2d(c // groups, k // groups, 3, padding=1)]),
                      (c // groups, size, size))
     assert (whole.params, whole.macs) == (groups * part.params, groups * part.macs)
+
+
+def test_a_mistake_gets_the_same_exception_and_message_as_in_the_kernels():
+    # models checks its arguments with convbp._validate, as conv2d does: stride=1.5 is a
+    # TypeError naming the stride in both, not a ValueError in one and a TypeError in the other.
+    with pytest.raises(TypeError, match="stride") as in_models:
+        m.Conv2d(3, 64, 3, stride=1.5)
+    with pytest.raises(TypeError, match="stride") as in_kernels:
+        convbp.conv2d(np.zeros((4, 4)), np.ones((3, 3)), stride=1.5)
+    assert str(in_models.value) == str(in_kernels.value)
+    with pytest.raises(ValueError, match="padding") as in_models:
+        m.MaxPool2d(3, 2, -1)
+    with pytest.raises(ValueError, match="padding") as in_kernels:
+        convbp.max_pool2d(np.zeros((4, 4)), 3, stride=2, padding=-1)
+    assert str(in_models.value) == str(in_kernels.value)

@@ -34,12 +34,11 @@ def _delta_for(delta, w, input_shape, stride, padding):
     delta, w = V.array(delta, "delta"), V.array(w, "w")
     if delta.ndim != 2 or w.ndim != 2:
         raise ValueError(f"delta and w must be 2-D grids (Ho, Wo) and (kh, kw); got shapes {delta.shape} and {w.shape}")
-    h, wd = V.shape(input_shape, "input_shape", 2)
-    (sh, sw), (ph, pw) = V.pair(stride, "stride"), V.pair(padding, "padding", minimum=0)
-    out = (V.output_size(h, w.shape[0], sh, ph, "rows"), V.output_size(wd, w.shape[1], sw, pw, "columns"))
-    if delta.shape != out:
-        raise ValueError(f"delta must have shape {out} (the shape conv2d produces for input_shape and w); got {delta.shape}")
-    return delta, w, (h, wd), (sh, sw), (ph, pw)
+    hw = V.shape(input_shape, "input_shape", 2)
+    win = V.window(hw, w.shape, stride, padding)
+    if delta.shape != win.out_hw:
+        raise ValueError(f"delta must have shape {win.out_hw} (the shape conv2d produces for input_shape and w); got {delta.shape}")
+    return delta, w, hw, win.stride, win.padding
 
 
 def transpose_by_matrix(delta, w, input_shape, *, stride=1, padding=0) -> np.ndarray:
@@ -61,7 +60,7 @@ def transpose_by_scatter(delta, w, input_shape, *, stride=1, padding=0) -> np.nd
     """
     delta, w, (h, wd), (sh, sw), (ph, pw) = _delta_for(delta, w, input_shape, stride, padding)
     kh, kw = w.shape
-    grad = zeros((h + 2 * ph, wd + 2 * pw), V.common_dtype(delta, w))
+    grad = zeros((h + 2 * ph, wd + 2 * pw), np.result_type(delta, w))
     for (u, v), d in np.ndenumerate(delta):
         grad[sh * u : sh * u + kh, sw * v : sw * v + kw] += d * w
     return np.ascontiguousarray(grad[ph : ph + h, pw : pw + wd])

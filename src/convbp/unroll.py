@@ -38,13 +38,8 @@ def layer_counts(input_shape, kernel_size, out_channels, *, stride=1, padding=0,
     """
     c, h, wd = V.shape(input_shape, "input_shape", 3)
     kh, kw = V.pair(kernel_size, "kernel_size")
-    sh, sw = V.pair(stride, "stride")
-    ph, pw = V.pair(padding, "padding", minimum=0)
-    if isinstance(out_channels, bool) or not isinstance(out_channels, (int, np.integer)) or out_channels < 1:
-        raise ValueError(f"out_channels must be a positive int; got {out_channels!r}")
-    ho = V.output_size(h, kh, sh, ph, "rows")
-    wo = V.output_size(wd, kw, sw, pw, "columns")
-    k = int(out_channels)
+    k = V.count(out_channels, "out_channels")
+    ho, wo = V.window((h, wd), (kh, kw), stride, padding).out_hw
     n_in, n_out = c * h * wd, k * ho * wo
     return {
         "conv_params": k * c * kh * kw + (k if bias else 0),

@@ -104,9 +104,7 @@ class ConvLayer:
         self.grad_b = float(conv.conv2d_backward_bias(delta))
         # The lecture's recipe: δ dilated by the stride, zero-padded by kernel size − 1 (and by the
         # rows/columns a strided pass never reached, on the bottom and right), under rot180(w).
-        (kh, kw), (ho, wo) = w.shape, delta.shape
-        extra = (a.shape[0] - ((ho - 1) * s[0] + kh), a.shape[1] - ((wo - 1) * s[1] + kw))
-        widths = ((kh - 1, kh - 1 + extra[0]), (kw - 1, kw - 1 + extra[1]))
+        widths = V.window(a.shape, w.shape, s).residual_padding
         self.d_tilde_sym = blocks.zero_pad(blocks.dilate(self.D, s), widths)
         self.d_tilde = blocks.zero_pad(blocks.dilate(delta, s), widths)
         self.dilated = blocks.zero_pad(blocks.dilate(np.ones(delta.shape), s), widths) == 0  # zeros the recipe added

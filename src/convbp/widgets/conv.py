@@ -107,8 +107,7 @@ class ConvStepper(F.Stepper):
         for name, grid, most in (("a", a, 6), ("w", w, 4)):
             if grid.ndim != 2 or grid.shape[0] > most or grid.shape[1] > most:
                 raise ValueError(f"{name} must be a 2-D grid of at most {most}×{most} here; got shape {grid.shape}")
-        strides, paddings = V.pair(stride, "stride"), V.pair(padding, "padding", minimum=0)
-        shape = tuple(V.output_size(n, k, s, p, axis) for n, k, s, p, axis in zip(a.shape, w.shape, strides, paddings, ("rows", "columns")))
+        shape = V.window(a.shape, w.shape, stride, padding).out_hw
         steps = 2 * shape[0] * shape[1] + a.size
         if steps > MAX_STEPS:
             raise ValueError(f"stride {stride} and padding {padding} would make this example take {steps} steps; "
@@ -127,7 +126,7 @@ class ConvStepper(F.Stepper):
         # Window (u, v) in the padded input: a one at z_uv, sent back through a kernel of ones, covers exactly it.
         windows = [conv.conv2d_backward_input(F.onehot(z.shape, uv), np.ones(w.shape), a_pad.shape, stride=stride) != 0 for uv in np.ndindex(z.shape)]
         frames = self._forward(a, w, z, a_pad, pad, padding, windows)
-        frames += self._residual(a, w, delta, grad_a, z, stride, padding)
+        frames += self._residual(a, w, delta, grad_a, stride, padding)
         frames += self._kernel_gradient(a, w, delta, a_pad, pad, grad_w, grad_b, stride, padding, windows)
         state = dict(a=a, w=w, delta=delta, stride=stride, padding=padding, result=z, grad_a=grad_a, grad_w=grad_w, grad_b=grad_b)
         return frames, state
@@ -155,11 +154,10 @@ class ConvStepper(F.Stepper):
             frames.append(F.frame(f"Forward · z term by term · {k + 1} of {len(steps)}", tables, caption))
         return frames
 
-    def _residual(self, a, w, delta, grad_a, z, stride, padding) -> list[str]:
+    def _residual(self, a, w, delta, grad_a, stride, padding) -> list[str]:
         kh, kw = w.shape
         # The recipe's picture: δ dilated by the stride, padded by kernel size − 1 (plus rows/columns a strided pass never reached).
-        unreached = (a.shape[0] + 2 * padding - ((z.shape[0] - 1) * stride + kh), a.shape[1] + 2 * padding - ((z.shape[1] - 1) * stride + kw))
-        widths = ((kh - 1, kh - 1 + unreached[0]), (kw - 1, kw - 1 + unreached[1]))
+        widths = V.window(a.shape, w.shape, stride, padding).residual_padding
         d_pad = blocks.zero_pad(blocks.dilate(delta, stride), widths)
         which_d = blocks.zero_pad(blocks.dilate(F.numbered(delta.shape), stride), widths).astype(int)
         rot = blocks.rot180(w)
