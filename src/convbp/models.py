@@ -33,7 +33,7 @@ from . import _validate as V
 from ._windows import output_size
 
 __all__ = [
-    "Conv2d", "Linear", "BatchNorm2d", "ReLU", "MaxPool2d", "AvgPool2d",
+    "Conv2d", "Linear", "BatchNorm2d", "ReLU", "Activation", "MaxPool2d", "AvgPool2d",
     "GlobalAvgPool2d", "Flatten", "Dropout", "LocalResponseNorm", "Softmax",
     "ZeroPadShortcut", "Sequential", "Residual", "Concat", "Row", "Summary", "Table",
     "conv_output_size", "conv_params", "conv_macs", "linear_params", "linear_macs",
@@ -250,6 +250,18 @@ class _Elementwise(_Leaf):
 class ReLU(_Elementwise):
     """``max(0, z)``, elementwise."""
     kind = "relu"
+
+
+class Activation(_Leaf):
+    """An elementwise σ (``"relu"``, ``"tanh"`` or ``"sigmoid"``), the kind of the row; nothing learned."""
+
+    def __init__(self, function="relu", *, name=None):
+        self.function = V.one_of(function, ("relu", "tanh", "sigmoid"), "function")
+        self.name = name
+
+    @property
+    def kind(self):
+        return self.function
 
 
 class Softmax(_Elementwise):
@@ -484,10 +496,16 @@ def summary(model, input_shape=None):
     Returns a :class:`Summary` with ``.params``, ``.macs`` and ``.rows``
     (name, kind, output shape, params, MACs). MACs count multiply-adds of conv
     and fc layers only (see the module docstring).
+
+    ``model`` may also be a network of :mod:`convbp.nn` (anything with a
+    ``describe()`` giving a description from here): it is counted as its
+    description, e.g. ``summary(nn.digits_cnn(), (1, 8, 8))``.
     """
+    if not isinstance(model, (_Leaf, Sequential, Residual, Concat)) and callable(getattr(model, "describe", None)):
+        model = model.describe()
     if not isinstance(model, (_Leaf, Sequential, Residual, Concat)):
         raise TypeError(f"model must be a layer description from convbp.models "
-                        f"(e.g. resnet(50)), got {type(model).__name__}")
+                        f"(e.g. resnet(50)) or a convbp.nn network, got {type(model).__name__}")
     if input_shape is None:
         input_shape = getattr(model, "input_shape", None) or (3, 224, 224)
     shape = _check_input_shape(input_shape)
