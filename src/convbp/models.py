@@ -26,7 +26,6 @@ two residual blocks :func:`basic_block` and :func:`bottleneck`.
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 from . import _validate as V
@@ -35,10 +34,10 @@ from ._windows import output_size
 __all__ = [
     "Conv2d", "Linear", "BatchNorm2d", "ReLU", "Activation", "MaxPool2d", "AvgPool2d",
     "GlobalAvgPool2d", "Flatten", "Dropout", "LocalResponseNorm", "Softmax",
-    "ZeroPadShortcut", "Sequential", "Residual", "Concat", "Row", "Summary", "Table",
-    "conv_output_size", "conv_params", "conv_macs", "linear_params", "linear_macs",
+    "ZeroPadShortcut", "Sequential", "Residual", "Concat", "Row", "Summary",
+    "conv_output_size", "shape_text", "conv_params", "conv_macs", "linear_params", "linear_macs",
     "summary", "resnet", "basic_block", "bottleneck", "alexnet", "inception",
-    "RESNET_BLOCKS", "RESNET_PAPER_SHORTCUT", "LECTURE_FLOPS", "resnet_paper_macs", "resnet_table",
+    "RESNET_BLOCKS", "RESNET_PAPER_SHORTCUT", "LECTURE_FLOPS", "resnet_paper_macs",
 ]
 
 
@@ -93,11 +92,12 @@ def _slide(shape, khw, stride, padding, what):
     """(H_out, W_out) of a ``what`` sliding over the ``(C, H, W)`` map, or a _ShapeError if it does not fit."""
     h, w = (conv_output_size(n, k, st, p) for n, k, st, p in zip(shape[1:], khw, stride, padding))
     if h < 1 or w < 1:
-        raise _ShapeError(f"a {khw[0]}×{khw[1]} {what} does not fit the {_show(shape[1:])} map")
+        raise _ShapeError(f"a {khw[0]}×{khw[1]} {what} does not fit the {shape_text(shape[1:])} map")
     return h, w
 
 
-def _show(shape):
+def shape_text(shape):
+    """A shape as the tables print it: ``(3, 224, 224)`` → ``3×224×224``."""
     return "×".join(str(s) for s in shape)
 
 
@@ -367,8 +367,8 @@ def _walk(node, shape, path):
             short, sub = _walk(node.shortcut, shape, _join(path, "shortcut"))
             rows += sub
         if short != out:
-            raise _ShapeError(f"{path or node.name}: the residual branch gives {_show(out)} "
-                              f"but the shortcut gives {_show(short)}")
+            raise _ShapeError(f"{path or node.name}: the residual branch gives {shape_text(out)} "
+                              f"but the shortcut gives {shape_text(short)}")
         return out, rows + [Row(_join(path, "add"), "add", out, 0, 0),
                             Row(_join(path, "relu"), "relu", out, 0, 0)]
     if isinstance(node, Concat):
@@ -431,14 +431,10 @@ class Summary:
         return iter(self.rows)
 
     def table(self):
-        """The rows as a :class:`Table` (what ``str`` and Jupyter show)."""
-        return Table(f"{self.name}, input {_show(self.input_shape)}",
-                     ("name", "kind", "output", "params", "MACs"),
-                     [(r.name, r.kind, _show(r.output_shape), f"{r.params:,}", f"{r.macs:,}")
-                      for r in self.rows],
-                     footer=("total", "", _show(self.output_shape),
-                             f"{self.params:,}", f"{self.macs:,}"),
-                     right=(False, False, True, True, True))
+        """The rows as a :class:`convbp.tables.Table` (what ``str`` and Jupyter show)."""
+        from .tables import summary_table  # presentation lives next to plotting
+
+        return summary_table(self)
 
     def __str__(self):
         return str(self.table())
@@ -447,45 +443,8 @@ class Summary:
         return self.table()._repr_html_()
 
     def __repr__(self):
-        return (f"<Summary {self.name}: input {_show(self.input_shape)}, {len(self.rows)} rows, "
+        return (f"<Summary {self.name}: input {shape_text(self.input_shape)}, {len(self.rows)} rows, "
                 f"params={self.params:,}, macs={self.macs:,}>")
-
-
-class Table:
-    """A small text/HTML table: ``header`` and ``rows`` of strings, an optional
-    ``footer`` row; ``right[i]`` right-aligns column ``i``."""
-
-    def __init__(self, title, header, rows, *, footer=None, right=None):
-        self.title, self.header = title, tuple(header)
-        self.rows = [tuple(str(c) for c in r) for r in rows]
-        self.footer = None if footer is None else tuple(str(c) for c in footer)
-        self.right = tuple(right) if right else (False,) * len(self.header)
-
-    def __str__(self):
-        lines = [self.header] + self.rows + ([self.footer] if self.footer else [])
-        widths = [max(len(r[i]) for r in lines) for i in range(len(self.header))]
-
-        def line(row):
-            return "  ".join(c.rjust(w) if r else c.ljust(w)
-                             for c, w, r in zip(row, widths, self.right)).rstrip()
-        rule = "-" * len(line(self.header))
-        out = [self.title, line(self.header), rule] + [line(r) for r in self.rows]
-        if self.footer:
-            out += [rule, line(self.footer)]
-        return "\n".join(out)
-
-    def __repr__(self):
-        return str(self)
-
-    def _repr_html_(self):
-        def tr(cells, tag="td"):
-            return "<tr>" + "".join(
-                f'<{tag} style="text-align:{"right" if r else "left"}">{html.escape(c)}</{tag}>'
-                for c, r in zip(cells, self.right)) + "</tr>"
-        foot = f"<tfoot>{tr(self.footer, 'th')}</tfoot>" if self.footer else ""
-        return (f"<table><caption>{html.escape(self.title)}</caption>"
-                f"<thead>{tr(self.header, 'th')}</thead><tbody>"
-                + "".join(tr(r) for r in self.rows) + f"</tbody>{foot}</table>")
 
 
 def summary(model, input_shape=None):
@@ -642,67 +601,6 @@ def resnet_paper_macs(depth, input_shape=(3, 224, 224)):
     """
     V.one_of(depth, RESNET_PAPER_SHORTCUT, "depth")
     return summary(resnet(depth, shortcut=RESNET_PAPER_SHORTCUT[depth]), input_shape).macs
-
-
-def _kernel(layer):
-    kh, kw = layer.kernel_size if isinstance(layer, Conv2d) else layer.size
-    return f"{kh}×{kw}"
-
-
-def _describe_stage(rows, stage):
-    """Table 1's cell for one stage, read back from the layers of the model."""
-    rows = [r for r in rows if r.name.split(".")[0] == stage]
-    parts = []
-    for r in rows:
-        if r.kind == "maxpool":
-            parts.append(f"{_kernel(r.layer)} max pool, stride {r.layer.stride[0]}")
-    blocks = {r.name.split(".")[1] for r in rows if r.name.count(".") >= 2}
-    if not blocks:  # conv1 or the head
-        for r in rows:
-            if r.kind == "conv":
-                parts.append(f"{_kernel(r.layer)}, {r.layer.out_channels}, stride {r.layer.stride[0]}")
-            elif r.kind == "avgpool":
-                parts.append("average pool")
-            elif r.kind == "fc":
-                parts.append(f"{r.layer.out_features}-d fc")
-            elif r.kind == "softmax":
-                parts.append("softmax")
-        return ", ".join(parts)
-    first = [r.layer for r in rows if r.name.startswith(f"{stage}.0.conv")]
-    convs = "; ".join(f"{_kernel(c)}, {c.out_channels}" for c in first)
-    return "; ".join(parts + [f"[{convs}] × {len(blocks)}"])
-
-
-def resnet_table(depths=(18, 34, 50, 101, 152), *, variant="v1", shortcut="paper",
-                 input_shape=(3, 224, 224)):
-    """The paper's (and the lecture's) Table 1, rebuilt from :func:`resnet`:
-    per stage the output size and the layers, then the parameter count and the
-    multiply-adds of each depth, with the lecture's "FLOPs" row beside them.
-
-    ``shortcut="paper"`` takes :data:`RESNET_PAPER_SHORTCUT` (A for 18/34, B for
-    50/101/152); ``"A"`` or ``"B"`` forces one option for every depth.
-    """
-    depths = tuple(depths)
-    for d in depths:
-        V.one_of(d, RESNET_BLOCKS, "depths")
-    if shortcut != "paper":
-        V.one_of(shortcut, _SHORTCUTS, "shortcut")
-    sums = [summary(resnet(d, variant=variant,
-                           shortcut=RESNET_PAPER_SHORTCUT[d] if shortcut == "paper" else shortcut),
-                    input_shape) for d in depths]
-    stages = sums[0].by_stage().rows
-    body = []
-    for st in stages:
-        shape = st.output_shape
-        if st.name == "fc":  # the table gives the pooled size, 1×1
-            shape = next(r.output_shape for r in sums[0].rows if r.kind == "avgpool")
-        body.append([st.name, "×".join(map(str, shape[1:]))]
-                    + [_describe_stage(s.rows, st.name) for s in sums])
-    body.append(["params", ""] + [f"{s.params:,}" for s in sums])
-    body.append(["multiply-adds", ""] + [f"{s.macs / 1e9:.3f}×10⁹" for s in sums])
-    body.append(["lecture's FLOPs", ""] + [f"{LECTURE_FLOPS[d]}×10⁹" for d in depths])
-    title = f"ResNet, variant {variant}, shortcut {shortcut}, input {_show(input_shape)}"
-    return Table(title, ["layer name", "output size"] + [f"{d}-layer" for d in depths], body)
 
 
 # ---------------------------------------------------------------- AlexNet
