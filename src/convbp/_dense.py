@@ -45,12 +45,12 @@ def _pairs(win):
     (u·Wo + v), inp (i·W + j), tap (p·kw + q) in tap order; the taps that have pairs and where
     each one's pairs start; and whether every output reads at least one input pixel.
     """
-    (h, w), kw, (ho, wo) = win.hw, win.khw[1], win.out_hw
-    u, v, i, j = np.arange(ho), np.arange(wo), np.arange(h), np.arange(w)
+    (h, width), kw, (ho, wo) = win.hw, win.khw[1], win.out_hw
+    u, v, i, j = np.arange(ho), np.arange(wo), np.arange(h), np.arange(width)
     out, inp, tap = [np.zeros(0, dtype=np.intp)], [np.zeros(0, dtype=np.intp)], [np.zeros(0, dtype=np.intp)]
     for p, q, (rows, cols), (in_rows, in_cols) in win.parts:
         out.append((u[rows, None] * wo + v[cols]).ravel())
-        inp.append((i[in_rows, None] * w + j[in_cols]).ravel())
+        inp.append((i[in_rows, None] * width + j[in_cols]).ravel())
         tap.append(np.full(out[-1].size, p * kw + q, dtype=np.intp))
     out, inp, tap = np.concatenate(out), np.concatenate(inp), np.concatenate(tap)
     taps, starts = np.unique(tap, return_index=True)
@@ -68,10 +68,10 @@ def matrix(w, hw, stride, padding):
     k, c, kh, kw = w.shape
     win = window(tuple(hw), (kh, kw), tuple(stride), tuple(padding))
     out, inp, tap, *_ = _pairs(win)
-    (h, wd), (ho, wo) = win.hw, win.out_hw
-    m = np.zeros((k, ho * wo, c, h * wd), dtype=w.dtype)
+    (h, width), (ho, wo) = win.hw, win.out_hw
+    m = np.zeros((k, ho * wo, c, h * width), dtype=w.dtype)
     m[:, out, :, inp] = w.reshape(k, c, kh * kw)[:, :, tap].transpose(2, 0, 1)
-    return m.reshape(k * ho * wo, c * h * wd)
+    return m.reshape(k * ho * wo, c * h * width)
 
 
 def forward(a, w, b, win):

@@ -35,15 +35,15 @@ class Window:
 
     def __init__(self, hw, khw, stride, padding):
         self.hw, self.khw, self.stride, self.padding = tuple(hw), tuple(khw), tuple(stride), tuple(padding)
-        (h, w), (kh, kw), (sh, sw), (ph, pw) = self.hw, self.khw, self.stride, self.padding
-        self.out_hw = ho, wo = output_size(h, kh, sh, ph), output_size(w, kw, sw, pw)
-        self.unreached = (h + 2 * ph - ((ho - 1) * sh + kh), w + 2 * pw - ((wo - 1) * sw + kw))
+        (h, width), (kh, kw), (sh, sw), (ph, pw) = self.hw, self.khw, self.stride, self.padding
+        self.out_hw = ho, wo = output_size(h, kh, sh, ph), output_size(width, kw, sw, pw)
+        self.unreached = (h + 2 * ph - ((ho - 1) * sh + kh), width + 2 * pw - ((wo - 1) * sw + kw))
         self.taps = [(slice(p, p + sh * (ho - 1) + 1, sh), slice(q, q + sw * (wo - 1) + 1, sw)) for p in range(kh) for q in range(kw)]
         self.parts = []
         for p in range(kh):
             rows = _inside(p, h, ho, sh, ph)
             for q in range(kw):
-                cols = _inside(q, w, wo, sw, pw)
+                cols = _inside(q, width, wo, sw, pw)
                 if rows and cols:
                     self.parts.append((p, q, (rows[0], cols[0]), (rows[1], cols[1])))
 

@@ -161,8 +161,7 @@ class PoolLayer:
     MAX_INPUT, MAX_WINDOW = 6, 3
 
     def __init__(self, a, delta, size, stride=None, mode: str = "max"):
-        if mode not in ("max", "avg"):
-            raise ValueError(f"mode must be 'max' or 'avg'; got {mode!r}")
+        V.one_of(mode, ("max", "avg"), "mode")
         a = _grid2d(a, "a", self.MAX_INPUT)
         delta = _grid2d(delta, "delta", self.MAX_INPUT)
         self.size = V.pair(size, "size")

@@ -8,6 +8,7 @@ from typing import Callable
 import ipywidgets as W
 import numpy as np
 
+from .. import _validate as V
 from .. import pool
 from . import _frames as F
 
@@ -92,8 +93,7 @@ class PoolingStepper(F.Stepper):
     INPUTS = ("a", "delta")
 
     def __init__(self, a=None, delta=None, mode: str = "max", size: int = 2, stride=None):
-        if mode not in MODES:
-            raise ValueError(f"mode must be 'max' or 'avg'; got {mode!r}")
+        V.one_of(mode, MODE, "mode")
         a = np.asarray(LECTURE_MAP if a is None else a, dtype=float)
         delta = np.asarray(LECTURE_DELTA[mode] if delta is None else delta, dtype=float)
         stride = size if stride is None else stride
