@@ -24,6 +24,8 @@ import ipywidgets as W
 import numpy as np
 
 from . import _frames as F
+from . import conv as stepper
+from . import pooling
 from ._routes import Cell, ConvLayer, Path, PoolLayer
 from ._views import chosen, leaves, restock, switch
 from ._where import static_book
@@ -416,10 +418,9 @@ class ConvInputPicker(CellPicker):
     .layer holds the example (convbp's numbers and the symbolic sums behind every view).
     """
 
-    A = [[1, 2, 0], [3, 1, 2], [0, 1, 3]]  # the 3.2 stepper's example
-    W_ = [[1, 2], [-1, 0]]
+    A, W_ = stepper.DEFAULT_A, stepper.DEFAULT_W  # the 3.2 stepper's example
     WHAT, CLASS = "Pick an input cell aᵤᵥ:", "convbp-input-picker"
-    DELTA = [[1, -1], [2, 1]]
+    DELTA = stepper.DEFAULT_DELTA
 
     def __init__(self, a=None, w=None, delta=None, stride: int = 1, cell: Cell = (0, 1)):
         self.layer = ConvLayer(self.A if a is None else a, self.W_ if w is None else w, self.DELTA if delta is None else delta, stride)
@@ -494,11 +495,11 @@ class PoolingPicker(CellPicker):
     """
 
     modes = ("max pooling", "average pooling")
-    A = [[1, 8, 4, 3], [7, 2, 1, 9], [6, 1, 2, 4], [8, 7, 6, 0]]
+    A = pooling.LECTURE_MAP
 
     def __init__(self, a=None, delta_max=None, delta_avg=None, size=2, stride=None, cell: Cell = (0, 1)):
         if a is None:  # the lecture's example, with the residual it gives each kind of pooling
-            a, delta_max, delta_avg = self.A, [[7, 3], [1, 4]], [[8, 4], [16, 4]]
+            a, delta_max, delta_avg = self.A, pooling.LECTURE_DELTA["max"], pooling.LECTURE_DELTA["avg"]
         delta_avg = delta_max if delta_avg is None else delta_avg
         self.layers = (PoolLayer(a, delta_max, size, stride, "max"), PoolLayer(a, delta_avg, size, stride, "avg"))
         first = self.layers[0]
