@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from . import _validate as V
 from ._windows import output_size
+from .activations import ACTIVATIONS
 
 __all__ = [
     "Conv2d", "Linear", "BatchNorm2d", "ReLU", "Activation", "MaxPool2d", "AvgPool2d",
@@ -253,10 +254,11 @@ class ReLU(_Elementwise):
 
 
 class Activation(_Leaf):
-    """An elementwise σ (``"relu"``, ``"tanh"`` or ``"sigmoid"``), the kind of the row; nothing learned."""
+    """An elementwise σ, any of :data:`convbp.activations.ACTIVATIONS` (``"relu"``, ``"tanh"``,
+    ``"sigmoid"``), the kind of the row; nothing learned."""
 
     def __init__(self, function="relu", *, name=None):
-        self.function = V.one_of(function, ("relu", "tanh", "sigmoid"), "function")
+        self.function = V.one_of(function, sorted(ACTIVATIONS), "function")
         self.name = name
 
     @property
