@@ -1,4 +1,4 @@
-"""Argument checks shared by every kernel.
+"""Argument checks shared by every part of convbp: the kernels, the layers, the models, the widgets.
 
 Each check either returns a clean value or raises a ValueError/TypeError that names
 the argument and says what was expected, so that a reader's mistake never turns into

@@ -34,10 +34,12 @@ def _engine(hw, khw, channels, kernels, out_hw):
 
 
 def _products(method: str, win, channels: int, kernels: int, *args):
-    """engine.method(*args, win) on the engine the sizes pick (win: the layer's _windows.Window). The dense one returns None when NaN
-    or ±inf in the operands would make its answer differ from the formula's (see convbp._dense):
-    im2col, which makes exactly the formula's products, answers instead. BLAS runs on one
-    thread meanwhile (see _unfold.one_blas_thread): the bits never depend on the cores."""
+    """engine.method(*args, win) on the engine the sizes pick (win: the layer's _windows.Window).
+
+    The dense engine returns None when NaN or ±inf in the operands would make its answer differ
+    from the formula's (see convbp._dense): im2col, which makes exactly the formula's products,
+    answers instead. BLAS runs on one thread meanwhile (see _unfold.one_blas_thread): the bits
+    never depend on the cores."""
     with _unfold.one_blas_thread:
         out = getattr(_engine(win.hw, win.khw, channels, kernels, win.out_hw), method)(*args, win)
         return getattr(_unfold, method)(*args, win) if out is None else out

@@ -26,7 +26,7 @@ import numpy as np
 from . import _frames as F
 from . import conv as stepper
 from . import pooling
-from ._routes import Cell, ConvLayer, Path, PoolLayer
+from ._routes import Cell, ConvLayer, PoolLayer
 from ._views import chosen, leaves, restock, switch
 from ._where import static_book
 
