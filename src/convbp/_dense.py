@@ -65,8 +65,11 @@ def _rows(x):
 
 def matrix(w, hw, stride, padding):
     """M with M[k, u·Wo + v, c, i·W + j] = w[k, c, p, q] where output (u, v) reads input (i, j) through (p, q)."""
+    return _matrix(w, window(tuple(hw), tuple(w.shape[2:]), tuple(stride), tuple(padding)))
+
+
+def _matrix(w, win):
     k, c, kh, kw = w.shape
-    win = window(tuple(hw), (kh, kw), tuple(stride), tuple(padding))
     out, inp, tap, *_ = _pairs(win)
     (h, width), (ho, wo) = win.hw, win.out_hw
     m = np.zeros((k, ho * wo, c, h * width), dtype=w.dtype)
@@ -80,7 +83,7 @@ def forward(a, w, b, win):
     None if a or w holds NaN or ±inf (b is added as the formula adds it)."""
     if not all_finite(a, w):
         return None
-    z = (_rows(a) @ matrix(w, win.hw, win.stride, win.padding).T).reshape((a.shape[0], w.shape[0]) + win.out_hw)
+    z = (_rows(a) @ _matrix(w, win).T).reshape((a.shape[0], w.shape[0]) + win.out_hw)
     if b is not None:
         z += b[:, None, None]
     return z
@@ -93,7 +96,7 @@ def backward_input(delta, w, win):
     it makes all of sample n's row non-finite; one in w is either in M, where it meets a whole
     column of δ, or on a tap that reads only padding, which the formula crops away too. So a
     finite result means finite operands (or none that matter)."""
-    grad = _rows(delta) @ matrix(w, win.hw, win.stride, win.padding)
+    grad = _rows(delta) @ _matrix(w, win)
     if not all_finite(grad):
         return None
     return grad.reshape((delta.shape[0], w.shape[1]) + win.hw)
