@@ -5,6 +5,14 @@ requirements-dev.in and keeps only what that added. Every version, direct or tra
 is pinned, so a build in a year installs the same packages. The environment is made with
 the Python that Binder uses (runtime.txt, see binder_python.py), and the header of
 requirements.txt names it: pins made on another Python need not install on Binder's.
+
+Why not pip-compile (pip-tools) or `uv pip compile`: these pins are what pip itself installed
+with Binder's Python, the way repo2docker installs requirements.txt, so they are known to
+install together; another resolver need not agree with pip (a trial of pip-compile 7.6.2 here
+chose soupsieve 2.10 where pip installs 4.1.3; uv does not read pip's configuration at all).
+Either tool would still need this script around it, for the two-file split (requirements-dev.txt
+holds only what the test tools add), Binder's `-e .` and the headers. And their hashes could
+not be used: pip's hash-checking mode refuses the editable `-e .` that Binder installs with.
 """
 
 import subprocess
@@ -18,8 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def freeze(pip: Path) -> dict[str, str]:
-    out = subprocess.run([str(pip), "freeze", "--exclude-editable"], capture_output=True, text=True, check=True).stdout
-    return {line.split("==")[0].lower().replace("_", "-"): line for line in out.splitlines() if "==" in line}
+    """Every installed distribution's pin but pip's. --all: plain `pip freeze` hides setuptools and
+    wheel, which sphinx-togglebutton requires, and would leave them unpinned; pip is the
+    environment's installer (`make env` upgrades it), not a requirement of the book."""
+    out = subprocess.run([str(pip), "freeze", "--all", "--exclude-editable"], capture_output=True, text=True, check=True).stdout
+    pins = {line.split("==")[0].lower().replace("_", "-"): line for line in out.splitlines() if "==" in line}
+    pins.pop("pip", None)
+    return pins
 
 
 def main() -> None:
@@ -30,7 +43,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([python, "-m", "venv", tmp], check=True)
         pip = Path(tmp) / "bin" / "pip"
-        subprocess.run([str(pip), "install", "-q", "--upgrade", "pip"], check=True)
+        # setuptools too: the venv's own copy is as old as the Python, and it is pinned with the rest.
+        subprocess.run([str(pip), "install", "-q", "--upgrade", "pip", "setuptools"], check=True)
         subprocess.run([str(pip), "install", "-q", "-r", str(ROOT / "requirements.in")], check=True)
         book = freeze(pip)
         subprocess.run([str(pip), "install", "-q", "-r", str(ROOT / "requirements-dev.in")], check=True)

@@ -46,7 +46,7 @@ def test_each_engine_keeps_float32(name, cfg):
 
 
 def test_layers_of_the_same_size_but_other_padding():
-    # One geometry's windows are cached (_unfold.windows): a layer with the same sizes but
+    # One geometry's windows are cached (_windows.window): a layer with the same sizes but
     # another padding must get its own, and zeros where its own padding is.
     rng = np.random.default_rng(0)
     a = rng.standard_normal((2, 3, 6, 6))

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 import convbp
 import convbp.models as m
-from convbp import unroll
+from convbp import tables, unroll
 
 DEPTHS = (18, 34, 50, 101, 152)
 
@@ -102,11 +102,11 @@ def test_option_a_has_no_shortcut_parameters():
 
 
 def test_resnet_table_is_read_from_the_model():
-    text = str(m.resnet_table())
+    text = str(tables.resnet_table())
     assert "[1×1, 256; 3×3, 256; 1×1, 1024] × 23" in text
     assert "[3×3, 64; 3×3, 64] × 2" in text and "7×7, 64, stride 2" in text
     assert "3.858×10⁹" in text and "11.3×10⁹" in text
-    assert "<table>" in m.resnet_table((50,))._repr_html_()
+    assert "<table>" in tables.resnet_table((50,))._repr_html_()
 
 
 def test_bottleneck_vs_basic_block():
@@ -173,7 +173,7 @@ def test_inception_naive():
     (lambda: m.Conv2d(3, 64, 0), "kernel_size"),
     (lambda: m.Conv2d(3, 64, 3, groups=2), "groups"),
     (lambda: m.inception(n3x3=0), "n3x3"),
-    (lambda: m.resnet_table((18, 19)), "depths"),
+    (lambda: tables.resnet_table((18, 19)), "depths"),
 ])
 def test_bad_arguments_name_themselves(call, arg):
     with pytest.raises(ValueError, match=arg):
@@ -236,3 +236,18 @@ def test_grouped_conv_is_groups_separate_convs(c, k, groups, size):
     part = m.summary(m.Sequential("p", [m.Conv2d(c // groups, k // groups, 3, padding=1)]),
                      (c // groups, size, size))
     assert (whole.params, whole.macs) == (groups * part.params, groups * part.macs)
+
+
+def test_a_mistake_gets_the_same_exception_and_message_as_in_the_kernels():
+    # models checks its arguments with convbp._validate, as conv2d does: stride=1.5 is a
+    # TypeError naming the stride in both, not a ValueError in one and a TypeError in the other.
+    with pytest.raises(TypeError, match="stride") as in_models:
+        m.Conv2d(3, 64, 3, stride=1.5)
+    with pytest.raises(TypeError, match="stride") as in_kernels:
+        convbp.conv2d(np.zeros((4, 4)), np.ones((3, 3)), stride=1.5)
+    assert str(in_models.value) == str(in_kernels.value)
+    with pytest.raises(ValueError, match="padding") as in_models:
+        m.MaxPool2d(3, 2, -1)
+    with pytest.raises(ValueError, match="padding") as in_kernels:
+        convbp.max_pool2d(np.zeros((4, 4)), 3, stride=2, padding=-1)
+    assert str(in_models.value) == str(in_kernels.value)

@@ -63,13 +63,55 @@ def test_max_pool_layer_backward_matches_finite_differences():
     check_layer(nn.MaxPool2d(3, stride=2), a)
 
 
-def test_flatten_and_dense_backward_match_finite_differences():
+def test_avg_pool_layer_backward_matches_finite_differences():
+    a = rng(3).standard_normal((2, 3, 6, 6))
+    check_layer(nn.AvgPool2d(2), a)
+    check_layer(nn.AvgPool2d(3, stride=2), a)
+
+
+def test_a_network_with_average_pooling_passes_the_gradient_check(digits):
+    # Both pooling kinds of the book can be trained: the digits network with average pooling.
+    X_train, _, y_train, _ = digits
+    r = rng(0)
+    model = nn.Sequential(
+        nn.Conv2d(1, 3, 3, padding=1, rng=r), nn.Activation("tanh"), nn.AvgPool2d(2),
+        nn.Flatten(), nn.Linear(3 * 4 * 4, 10, rng=r),
+    )
+    errors = nn.gradient_check(model, X_train[:4], y_train[:4], entries=15)
+    assert set(errors) == {"0.w", "0.b", "4.w", "4.b"} and max(errors.values()) < TOL
+
+
+def test_summary_counts_an_nn_network_as_its_description():
+    from convbp import models
+
+    model = nn.digits_cnn(channels=(4, 8))
+    s = models.summary(model, (1, 8, 8))
+    assert s.params == model.n_params() == 40 + 296 + 330
+    assert [r.kind for r in s.rows] == ["conv", "relu", "maxpool", "conv", "relu", "maxpool", "flatten", "fc"]
+    assert s.output_shape == (10,) and s.rows[2].output_shape == (4, 4, 4)
+    # multiply-adds: 4·1·9 per output of the first conv (8×8), 8·4·9 of the second (4×4), 32·10 of fc
+    assert s.macs == 4 * 9 * 64 + 8 * 4 * 9 * 16 + 32 * 10
+    assert models.summary(model.describe(), (1, 8, 8)).rows == s.rows
+    with pytest.raises(ValueError, match="input_shape"):
+        models.summary(model, (3, 8, 8))  # the first layer takes one channel
+
+
+def test_layers_check_their_arguments_when_made():
+    with pytest.raises(TypeError, match="stride"):
+        nn.Conv2d(1, 2, 3, stride=1.5, rng=rng())
+    with pytest.raises(ValueError, match="in_features"):
+        nn.Linear(0, 3, rng=rng())
+    with pytest.raises(ValueError, match="size"):
+        nn.AvgPool2d(0)
+
+
+def test_flatten_and_linear_backward_match_finite_differences():
     check_layer(nn.Flatten(), rng(4).standard_normal((2, 3, 2, 2)))
-    check_layer(nn.Dense(5, 4, rng=rng(), dtype=np.float64), rng(5).standard_normal((3, 5)))
+    check_layer(nn.Linear(5, 4, rng=rng(), dtype=np.float64), rng(5).standard_normal((3, 5)))
 
 
-def test_dense_rejects_a_wrong_width():
-    layer = nn.Dense(5, 4, rng=rng())
+def test_linear_rejects_a_wrong_width():
+    layer = nn.Linear(5, 4, rng=rng())
     with pytest.raises(ValueError, match=r"a must have shape \(N, 5\)"):
         layer.forward(np.zeros((2, 6), dtype=np.float32))
 
@@ -147,7 +189,7 @@ def test_whole_network_gradient_check(digits):
     X_train, _, y_train, _ = digits
     model = nn.digits_cnn(seed=0, channels=(4, 8))
     errors = nn.gradient_check(model, X_train[:4], y_train[:4], entries=15)
-    assert set(errors) == {"0.w", "0.b", "3.w", "3.b", "7.W", "7.b"}
+    assert set(errors) == {"0.w", "0.b", "3.w", "3.b", "7.w", "7.b"}
     assert max(errors.values()) < TOL
 
 
@@ -162,16 +204,16 @@ def test_gradient_check_catches_a_wrong_backward(digits, monkeypatch):
     """The check is not vacuous: a dense layer whose weight gradient is off by 10 % fails it."""
     X_train, _, y_train, _ = digits
     model = nn.digits_cnn(seed=0, channels=(2, 3))
-    right = nn.Dense.backward
+    right = nn.Linear.backward
 
     def wrong(self, delta):
         out = right(self, delta)
-        self.grads["W"] = 1.1 * self.grads["W"]
+        self.grads["w"] = 1.1 * self.grads["w"]
         return out
 
-    monkeypatch.setattr(nn.Dense, "backward", wrong)
+    monkeypatch.setattr(nn.Linear, "backward", wrong)
     errors = nn.gradient_check(model, X_train[:3], y_train[:3], entries=10)
-    assert errors["7.W"] > 0.01 and errors["3.w"] < TOL
+    assert errors["7.w"] > 0.01 and errors["3.w"] < TOL
 
 
 def test_gradient_check_leaves_the_model_unchanged(digits):

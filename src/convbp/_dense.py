@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from ._validate import all_finite
-from ._windows import zeros
+from ._windows import window, zeros
 
 # Largest dense matrix (entries) and largest H·W/(kh·kw) for which the dense product wins here.
 _MAX_ENTRIES = 1 << 18
@@ -38,22 +38,24 @@ def worth_it(hw, khw, channels, kernels, out_hw) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def _pairs(hw, khw, stride, padding):
+def _pairs(win):
     """Every (output pixel, kernel offset) whose input pixel is inside the map, grouped by offset.
 
-    Returns flat indices out (u·Wo + v), inp (i·W + j), tap (p·kw + q) in tap order; the taps
-    that have pairs and where each one's pairs start; whether every output reads at least one
-    input pixel; and (Ho, Wo).
+    Read from the Window's parts (the same slices im2col copies). Returns flat indices out
+    (u·Wo + v), inp (i·W + j), tap (p·kw + q) in tap order; the taps that have pairs and where
+    each one's pairs start; and whether every output reads at least one input pixel.
     """
-    (h, w), (kh, kw), (sh, sw), (ph, pw) = hw, khw, stride, padding
-    ho, wo = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
-    p, q, u, v = np.meshgrid(np.arange(kh), np.arange(kw), np.arange(ho), np.arange(wo), indexing="ij")
-    i, j = sh * u + p - ph, sw * v + q - pw
-    inside = (i >= 0) & (i < h) & (j >= 0) & (j < w)
-    out, inp, tap = (u * wo + v)[inside], (i * w + j)[inside], (p * kw + q)[inside]
+    (h, width), kw, (ho, wo) = win.hw, win.khw[1], win.out_hw
+    u, v, i, j = np.arange(ho), np.arange(wo), np.arange(h), np.arange(width)
+    out, inp, tap = [np.zeros(0, dtype=np.intp)], [np.zeros(0, dtype=np.intp)], [np.zeros(0, dtype=np.intp)]
+    for p, q, (rows, cols), (in_rows, in_cols) in win.parts:
+        out.append((u[rows, None] * wo + v[cols]).ravel())
+        inp.append((i[in_rows, None] * width + j[in_cols]).ravel())
+        tap.append(np.full(out[-1].size, p * kw + q, dtype=np.intp))
+    out, inp, tap = np.concatenate(out), np.concatenate(inp), np.concatenate(tap)
     taps, starts = np.unique(tap, return_index=True)
     every_out_reads = np.unique(out).size == ho * wo
-    return out, inp, tap, taps, starts, every_out_reads, (ho, wo)
+    return out, inp, tap, taps, starts, every_out_reads
 
 
 def _rows(x):
@@ -63,43 +65,44 @@ def _rows(x):
 
 def matrix(w, hw, stride, padding):
     """M with M[k, u·Wo + v, c, i·W + j] = w[k, c, p, q] where output (u, v) reads input (i, j) through (p, q)."""
+    return _matrix(w, window(tuple(hw), tuple(w.shape[2:]), tuple(stride), tuple(padding)))
+
+
+def _matrix(w, win):
     k, c, kh, kw = w.shape
-    out, inp, tap, *_, (ho, wo) = _pairs(hw, (kh, kw), stride, padding)
-    m = np.zeros((k, ho * wo, c, hw[0] * hw[1]), dtype=w.dtype)
+    out, inp, tap, *_ = _pairs(win)
+    (h, width), (ho, wo) = win.hw, win.out_hw
+    m = np.zeros((k, ho * wo, c, h * width), dtype=w.dtype)
     m[:, out, :, inp] = w.reshape(k, c, kh * kw)[:, :, tap].transpose(2, 0, 1)
-    return m.reshape(k * ho * wo, c * hw[0] * hw[1])
+    return m.reshape(k * ho * wo, c * h * width)
 
 
-def forward(a, w, b, stride, padding):
+def forward(a, w, b, win):
     """z = M · a (+ b) for every sample at once: a (N, C, H, W), w (K, C, kh, kw) → (N, K, Ho, Wo).
 
     None if a or w holds NaN or ±inf (b is added as the formula adds it)."""
     if not all_finite(a, w):
         return None
-    n = a.shape[0]
-    k, _, kh, kw = w.shape
-    *_, (ho, wo) = _pairs(tuple(a.shape[2:]), (kh, kw), stride, padding)
-    z = (_rows(a) @ matrix(w, tuple(a.shape[2:]), stride, padding).T).reshape(n, k, ho, wo)
+    z = (_rows(a) @ _matrix(w, win).T).reshape((a.shape[0], w.shape[0]) + win.out_hw)
     if b is not None:
         z += b[:, None, None]
     return z
 
 
-def backward_input(d, w, hw, stride, padding):
-    """∂J/∂a = Mᵀ · δ for every sample at once: d (N, K, Ho, Wo) → (N, C, H, W).
+def backward_input(delta, w, win):
+    """∂J/∂a = Mᵀ · δ for every sample at once: delta (N, K, Ho, Wo) → (N, C, H, W).
 
     None if the result holds NaN or ±inf. A NaN or ±inf in δ_n meets every column of M, so
     it makes all of sample n's row non-finite; one in w is either in M, where it meets a whole
     column of δ, or on a tap that reads only padding, which the formula crops away too. So a
     finite result means finite operands (or none that matter)."""
-    n = d.shape[0]
-    grad = _rows(d) @ matrix(w, tuple(hw), stride, padding)
+    grad = _rows(delta) @ _matrix(w, win)
     if not all_finite(grad):
         return None
-    return grad.reshape((n, w.shape[1]) + tuple(hw))
+    return grad.reshape((delta.shape[0], w.shape[1]) + win.hw)
 
 
-def backward_weight(d, a, khw, stride, padding):
+def backward_weight(delta, a, win):
     """∂J/∂w[k, c, tap] = Σ over that tap's pairs of (δᵀ·a)[k, out, c, inp].
 
     (δᵀ·a)[k, out, c, inp] holds the formula's products δ·a, and only pairs, where a window
@@ -108,14 +111,13 @@ def backward_weight(d, a, khw, stride, padding):
     δ by the padding's zeros, which the pairs leave out: None if δ holds NaN or ±inf. Such a δ
     shows in the result whenever every output reads an input pixel, so the small result is
     checked, and δ itself only when some window lies wholly in the padding."""
-    n, c = a.shape[:2]
-    k = d.shape[1]
-    out, inp, _, taps, starts, every_out_reads, _ = _pairs(tuple(a.shape[2:]), tuple(khw), stride, padding)
-    grid = (_rows(d).T @ _rows(a)).reshape(k, -1, c, a.shape[2] * a.shape[3])
+    c, k, (kh, kw) = a.shape[1], delta.shape[1], win.khw
+    out, inp, _, taps, starts, every_out_reads = _pairs(win)
+    grid = (_rows(delta).T @ _rows(a)).reshape(k, -1, c, a.shape[2] * a.shape[3])
     picked = grid[:, out, :, inp]  # (pairs, K, C), in tap order
-    dw = zeros((khw[0] * khw[1], k, c), picked.dtype)
+    dw = zeros((kh * kw, k, c), picked.dtype)
     if out.size:
         dw[taps] = np.add.reduceat(picked, starts, axis=0)
-    if not all_finite(dw) or not (every_out_reads or all_finite(d)):
+    if not all_finite(dw) or not (every_out_reads or all_finite(delta)):
         return None
-    return np.ascontiguousarray(dw.transpose(1, 2, 0)).reshape((k, c) + tuple(khw))
+    return np.ascontiguousarray(dw.transpose(1, 2, 0)).reshape((k, c) + win.khw)

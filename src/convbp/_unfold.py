@@ -18,7 +18,6 @@ layers, no gain, and was removed.)
 
 from __future__ import annotations
 
-import functools
 import itertools
 import os
 import threading
@@ -39,74 +38,41 @@ _pool: ThreadPoolExecutor | None = None
 _pool_pid = 0
 
 
-@functools.lru_cache(maxsize=64)
-def windows(hw, khw, stride, padding) -> Windows:
-    """The Windows of one layer's geometry, made once: a training loop asks for the same few again and again."""
-    return Windows(hw, khw, stride, padding)
+def unfold(win, cols, x):
+    """im2col: cols[m, c, p, q, u, v] = x[m, c, s·u + p − ph, s·v + q − pw] wherever that is inside x (win: the Window)."""
+    for p, q, out, inp in win.parts:
+        cols[:, :, p, q, out[0], out[1]] = x[:, :, inp[0], inp[1]]
 
 
-class Windows:
-    """Where each kernel offset (p, q) reads: (H, W) maps, (kh, kw) kernel, stride and padding pairs.
-
-    For offset (p, q), output (u, v) reads input (s·u + p − ph, s·v + q − pw). `parts` lists,
-    per offset, the outputs whose input is inside the map and the input slice they read.
-    """
-
-    def __init__(self, hw, khw, stride, padding):
-        (self.h, self.w), (self.kh, self.kw) = hw, khw
-        self.ho = (self.h + 2 * padding[0] - self.kh) // stride[0] + 1
-        self.wo = (self.w + 2 * padding[1] - self.kw) // stride[1] + 1
-        self.parts = []
-        for p in range(self.kh):
-            rows = _valid(p, self.h, self.ho, stride[0], padding[0])
-            for q in range(self.kw):
-                cols = _valid(q, self.w, self.wo, stride[1], padding[1])
-                if rows and cols:
-                    self.parts.append((p, q, (rows[0], cols[0]), (rows[1], cols[1])))
-
-    def unfold(self, cols, x):
-        """cols[m, c, p, q, u, v] = x[m, c, s·u + p − ph, s·v + q − pw] wherever that is inside x."""
-        for p, q, out, inp in self.parts:
-            cols[:, :, p, q, out[0], out[1]] = x[:, :, inp[0], inp[1]]
-
-    def fold(self, grad, cols):
-        """col2im, the adjoint of unfold: grad (m, C, H, W) = Σ over offsets of each column sent back to its pixel."""
-        grad[...] = 0
-        for p, q, out, inp in self.parts:
-            grad[:, :, inp[0], inp[1]] += cols[:, :, p, q, out[0], out[1]]
+def fold(win, grad, cols):
+    """col2im, the adjoint of unfold: grad (m, C, H, W) = Σ over offsets of each column sent back to its pixel."""
+    grad[...] = 0
+    for p, q, out, inp in win.parts:
+        grad[:, :, inp[0], inp[1]] += cols[:, :, p, q, out[0], out[1]]
 
 
-def _valid(p, n, n_out, s, pad):
-    """Outputs u with 0 ≤ s·u + p − pad < n, as (output slice, input slice), or None if there are none."""
-    u0 = max(0, -(-(pad - p) // s))
-    u1 = min(n_out, -(-(n + pad - p) // s))
-    if u1 <= u0:
-        return None
-    first = s * u0 + p - pad
-    return slice(u0, u1), slice(first, first + s * (u1 - u0 - 1) + 1, s)
-
-
-def forward(a, w, b, stride, padding):
+def forward(a, w, b, win):
     """z_n = W · cols_n (+ b): a (N, C, H, W), w (K, C, kh, kw), b (K,) or None → (N, K, Ho, Wo).
 
-    The bias rides in the product as one more column of W against a row of ones.
+    win: the layer's Window (convbp._windows). The bias rides in the product as one more column
+    of W against a row of ones.
     """
     n, c = a.shape[:2]
     k, _, kh, kw = w.shape
-    win = windows(tuple(a.shape[2:]), (kh, kw), stride, padding)
+    (ho, wo) = win.out_hw
     unfolded = c * kh * kw
     w2 = w.reshape(k, unfolded)
     if b is not None:
         w2 = np.concatenate([w2, b.reshape(k, 1)], axis=1)
-    rows, pixels = w2.shape[1], win.ho * win.wo
-    z = np.empty((n, k, win.ho, win.wo), dtype=w2.dtype)
+    rows, pixels = w2.shape[1], ho * wo
+    z = np.empty((n, k, ho, wo), dtype=w2.dtype)
 
     def group(samples):
         cols = _scratch((samples, rows, pixels), a.dtype, ones_from=unfolded)
 
         def run(n0, n1):
             m = n1 - n0
-            win.unfold(cols[:m, :unfolded].reshape(m, c, kh, kw, win.ho, win.wo), a[n0:n1])
+            unfold(win, cols[:m, :unfolded].reshape(m, c, kh, kw, ho, wo), a[n0:n1])
             np.matmul(w2, cols[:m], out=z[n0:n1].reshape(m, k, pixels))
         return run
 
@@ -114,13 +80,13 @@ def forward(a, w, b, stride, padding):
     return z
 
 
-def backward_weight(d, a, khw, stride, padding):
-    """∂J/∂W = Σ_n δ_n · cols_nᵀ: d (N, K, Ho, Wo), a (N, C, H, W) → (K, C, kh, kw)."""
+def backward_weight(delta, a, win):
+    """∂J/∂W = Σ_n δ_n · cols_nᵀ: delta (N, K, Ho, Wo), a (N, C, H, W) → (K, C, kh, kw)."""
     n, c = a.shape[:2]
-    k = d.shape[1]
-    win = windows(tuple(a.shape[2:]), tuple(khw), stride, padding)
-    unfolded, pixels = c * win.kh * win.kw, win.ho * win.wo
-    dtype = np.result_type(d, a)
+    k = delta.shape[1]
+    (kh, kw), (ho, wo) = win.khw, win.out_hw
+    unfolded, pixels = c * kh * kw, ho * wo
+    dtype = np.result_type(delta, a)
     parts = {}
 
     def group(samples):
@@ -128,39 +94,39 @@ def backward_weight(d, a, khw, stride, padding):
 
         def run(n0, n1):
             m = n1 - n0
-            win.unfold(cols[:m].reshape(m, c, win.kh, win.kw, win.ho, win.wo), a[n0:n1])
+            unfold(win, cols[:m].reshape(m, c, kh, kw, ho, wo), a[n0:n1])
             # cols_n · δ_nᵀ for the group's samples, summed and transposed at the end:
             # OpenBLAS is about 1.5× slower on the δ_n · cols_nᵀ form of the same product.
-            parts[n0] = np.matmul(cols[:m], d[n0:n1].reshape(m, k, pixels).transpose(0, 2, 1)).sum(axis=0)
+            parts[n0] = np.matmul(cols[:m], delta[n0:n1].reshape(m, k, pixels).transpose(0, 2, 1)).sum(axis=0)
         return run
 
     _in_groups(n, (unfolded + k) * pixels * a.itemsize, group)
     total = zeros((unfolded, k), dtype)  # an empty batch has no samples to add: zero
     for n0 in sorted(parts):  # group order: the rounding never depends on the threads
         total = total + parts[n0] if n0 else parts[n0]
-    return np.ascontiguousarray(total.T, dtype=dtype).reshape(k, c, win.kh, win.kw)
+    return np.ascontiguousarray(total.T, dtype=dtype).reshape(k, c, kh, kw)
 
 
-def backward_input(d, w, hw, stride, padding):
-    """∂J/∂a = col2im(Wᵀ · δ_n): d (N, K, Ho, Wo), w (K, C, kh, kw) → (N, C, H, W).
+def backward_input(delta, w, win):
+    """∂J/∂a = col2im(Wᵀ · δ_n): delta (N, K, Ho, Wo), w (K, C, kh, kw) → (N, C, H, W).
 
     Wᵀ · δ_n gives each window's share of the gradient, one column per output; folding sends
     every entry back to the input pixel it was read from, adding where windows overlap.
     """
-    n, k = d.shape[:2]
+    n, k = delta.shape[:2]
     _, c, kh, kw = w.shape
-    win = windows(tuple(hw), (kh, kw), stride, padding)
-    unfolded, pixels = c * kh * kw, win.ho * win.wo
+    (ho, wo) = win.out_hw
+    unfolded, pixels = c * kh * kw, ho * wo
     wt = np.ascontiguousarray(w.reshape(k, unfolded).T)
-    grad = np.empty((n, c) + tuple(hw), dtype=np.result_type(d, w))
+    grad = np.empty((n, c) + win.hw, dtype=np.result_type(delta, w))
 
     def group(samples):
         cols = _scratch((samples, unfolded, pixels), grad.dtype)
 
         def run(n0, n1):
             m = n1 - n0
-            np.matmul(wt, d[n0:n1].reshape(m, k, pixels), out=cols[:m])
-            win.fold(grad[n0:n1], cols[:m].reshape(m, c, kh, kw, win.ho, win.wo))
+            np.matmul(wt, delta[n0:n1].reshape(m, k, pixels), out=cols[:m])
+            fold(win, grad[n0:n1], cols[:m].reshape(m, c, kh, kw, ho, wo))
         return run
 
     _in_groups(n, (unfolded + k) * pixels * grad.itemsize, group)

@@ -1,4 +1,4 @@
-"""Argument checks shared by every kernel.
+"""Argument checks shared by every part of convbp: the kernels, the layers, the models, the widgets.
 
 Each check either returns a clean value or raises a ValueError/TypeError that names
 the argument and says what was expected, so that a reader's mistake never turns into
@@ -11,6 +11,9 @@ import numbers
 import operator
 
 import numpy as np
+
+from . import _windows
+from ._windows import Window
 
 
 def _is_int(value) -> bool:
@@ -53,6 +56,18 @@ def count(value, name: str, *, minimum: int = 1) -> int:
     return operator.index(value)
 
 
+def one_of(value, choices, name: str):
+    """`value` if it is one of `choices` (an int among int choices: 50.0 is not the depth 50), else a ValueError naming it."""
+    choices = list(choices)
+    try:
+        found = value in choices and (not all(_is_int(c) for c in choices) or _is_int(value))
+    except TypeError:  # an unhashable value among dict keys, say
+        found = False
+    if not found:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+    return value
+
+
 def positive_number(value, name: str) -> float:
     """A finite real number > 0 (a step size), or a TypeError/ValueError naming it."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
@@ -88,11 +103,6 @@ def array(x, name: str) -> np.ndarray:
             raise TypeError(f"{name} must hold numbers or sympy expressions; found {type(bad[0]).__name__} {bad[0]!r}")
         return arr
     raise TypeError(f"{name} must be a real numeric array (or an object array of sympy expressions); got dtype {arr.dtype}")
-
-
-def common_dtype(*arrays: np.ndarray) -> np.dtype:
-    """float32 only when every float input is float32; object when any input is symbolic."""
-    return np.result_type(*arrays)
 
 
 def as_nchw(x: np.ndarray, name: str, layout: str = "(N, C, H, W)") -> tuple[np.ndarray, bool]:
@@ -140,13 +150,16 @@ def shape(value, name: str, ndim: int, *, batch: bool = False) -> tuple[int, ...
     return items
 
 
-def output_size(n: int, k: int, stride: int, pad: int, axis: str, what: str = "kernel") -> int:
-    """floor((n + 2·pad − k) / stride) + 1, or a ValueError if the window does not fit."""
-    if k > n + 2 * pad:
-        raise ValueError(
-            f"the {what} ({k} {axis}) is larger than the padded input ({n} + 2·{pad} = {n + 2 * pad} {axis})"
-        )
-    return (n + 2 * pad - k) // stride + 1
+def window(hw, khw, stride, padding=0, what: str = "kernel") -> Window:
+    """The geometry of a `what` of khw (kh, kw) sliding over an hw (H, W) map (convbp._windows.Window),
+    after checking stride (positive) and padding (non-negative), ints or pairs, and that it fits the padded map."""
+    stride, padding = pair(stride, "stride"), pair(padding, "padding", minimum=0)
+    for n, k, pad, axis in zip(hw, khw, padding, ("rows", "columns")):
+        if k > n + 2 * pad:
+            raise ValueError(
+                f"the {what} ({k} {axis}) is larger than the padded input ({n} + 2·{pad} = {n + 2 * pad} {axis}): it must fit in it"
+            )
+    return _windows.window(tuple(hw), tuple(khw), stride, padding)
 
 
 def delta_shape(d4: np.ndarray, twod: bool, expected4: tuple[int, ...], what: str) -> None:

@@ -76,18 +76,13 @@ def residual_before_conv(delta, w, input_shape, *, stride=1, padding=0):
     w = V.array(w, "w")
     twod = delta.ndim == 2
     shp = V.shape(input_shape, "input_shape", 2 if twod else 4)
-    kh, kw = w.shape[-2:]
-    sh, sw = V.pair(stride, "stride")
-    ph, pw = V.pair(padding, "padding", minimum=0)
-    hp, wp = shp[-2] + 2 * ph, shp[-1] + 2 * pw
-    ho = V.output_size(shp[-2], kh, sh, ph, "rows")
-    wo = V.output_size(shp[-1], kw, sw, pw, "columns")
-    if delta.shape[-2:] != (ho, wo):
-        raise ValueError(f"delta must end in ({ho}, {wo}), the output size for input_shape and w; got {delta.shape}")
+    win = V.window(shp[-2:], w.shape[-2:], stride, padding)
+    if delta.shape[-2:] != win.out_hw:
+        raise ValueError(f"delta must end in {win.out_hw}, the output size for input_shape and w; got {delta.shape}")
     rot = rot180(w) if twod else rot180(w).transpose(1, 0, 2, 3)
-    unreached = (hp - ((ho - 1) * sh + kh), wp - ((wo - 1) * sw + kw))
-    padded = zero_pad(dilate(delta, (sh, sw)), ((kh - 1, kh - 1 + unreached[0]), (kw - 1, kw - 1 + unreached[1])))
+    padded = zero_pad(dilate(delta, win.stride), win.residual_padding)
     full = conv2d(padded, rot)
+    (ph, pw) = win.padding
     return np.ascontiguousarray(full[..., ph : ph + shp[-2], pw : pw + shp[-1]])
 
 

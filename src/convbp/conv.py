@@ -25,14 +25,6 @@ from . import _validate as V
 from ._windows import ieee
 
 
-def _geometry(a_hw, k_hw, stride, padding):
-    sh, sw = V.pair(stride, "stride")
-    ph, pw = V.pair(padding, "padding", minimum=0)
-    ho = V.output_size(a_hw[0], k_hw[0], sh, ph, "rows")
-    wo = V.output_size(a_hw[1], k_hw[1], sw, pw, "columns")
-    return (sh, sw), (ph, pw), (ho, wo)
-
-
 def _engine(hw, khw, channels, kernels, out_hw):
     """Which implementation does the products: the dense matrix of §2.2 for tiny maps, im2col
     otherwise. The choice depends on sizes only, so the symbols of a derivation and the numbers
@@ -41,23 +33,25 @@ def _engine(hw, khw, channels, kernels, out_hw):
     return _dense if _dense.worth_it(hw, khw, channels, kernels, out_hw) else _unfold
 
 
-def _products(method: str, sizes: tuple, *args):
-    """engine.method(*args) on the engine the sizes pick. The dense one returns None when NaN
-    or ±inf in the operands would make its answer differ from the formula's (see convbp._dense):
-    im2col, which makes exactly the formula's products, answers instead. BLAS runs on one
-    thread meanwhile (see _unfold.one_blas_thread): the bits never depend on the cores."""
+def _products(method: str, win, channels: int, kernels: int, *args):
+    """engine.method(*args, win) on the engine the sizes pick (win: the layer's _windows.Window).
+
+    The dense engine returns None when NaN or ±inf in the operands would make its answer differ
+    from the formula's (see convbp._dense): im2col, which makes exactly the formula's products,
+    answers instead. BLAS runs on one thread meanwhile (see _unfold.one_blas_thread): the bits
+    never depend on the cores."""
     with _unfold.one_blas_thread:
-        out = getattr(_engine(*sizes), method)(*args)
-        return getattr(_unfold, method)(*args) if out is None else out
+        out = getattr(_engine(win.hw, win.khw, channels, kernels, win.out_hw), method)(*args, win)
+        return getattr(_unfold, method)(*args, win) if out is None else out
 
 
 def _backward_operands(delta, x, name: str, layout: str):
-    """Validate δ and the other operand of a backward pass; both 4-D, of one dtype."""
+    """Validate δ and the other operand of a backward pass; both 4-D, of one dtype, and whether δ came in 2-D."""
     d4, d2d = V.as_nchw(V.array(delta, "delta"), "delta", "(N, K, Ho, Wo)")
     x4, x2d = V.as_nchw(V.array(x, name), name, layout)
     V.same_mode("delta", d2d, name, x2d)
-    dtype = V.common_dtype(d4, x4)
-    return d4.astype(dtype, copy=False), x4.astype(dtype, copy=False), d2d, dtype
+    dtype = np.result_type(d4, x4)  # float32 only when both are; object when either is symbolic
+    return d4.astype(dtype, copy=False), x4.astype(dtype, copy=False), d2d
 
 
 @ieee
@@ -74,22 +68,21 @@ def conv2d(a, w, b=None, *, stride=1, padding=0):
     a4, a2d = V.as_nchw(a, "a")
     w4, w2d = V.as_nchw(w, "w", "(K, C, kh, kw)")
     V.same_mode("a", a2d, "w", w2d)
-    n, c, h, wd = a4.shape
-    k, cw, kh, kw = w4.shape
+    c, k, cw = a4.shape[1], w4.shape[0], w4.shape[1]
     if cw != c:
         raise ValueError(f"w has {cw} input channel(s) (shape {w4.shape}) but a has {c} (shape {a4.shape}): they must match")
-    stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
-    dtype = V.common_dtype(a4, w4)
+    win = V.window(a4.shape[2:], w4.shape[2:], stride, padding)
+    dtype = np.result_type(a4, w4)  # float32 only when every input is; object when any is symbolic
     if b is not None:
         b = V.array(b, "b")
         if b.ndim == 0:
             b = b.reshape(1)
         if b.shape != (k,):
             raise ValueError(f"b must have shape ({k},), one bias per kernel; got {b.shape}")
-        dtype = V.common_dtype(a4, w4, b)
+        dtype = np.result_type(a4, w4, b)
     a4, w4 = a4.astype(dtype, copy=False), w4.astype(dtype, copy=False)
     b = None if b is None else b.astype(dtype, copy=False)
-    z = _products("forward", ((h, wd), (kh, kw), c, k, out_hw), a4, w4, b, stride, padding)
+    z = _products("forward", win, c, k, a4, w4, b)
     return z[0, 0] if a2d else z
 
 
@@ -106,15 +99,15 @@ def conv2d_backward_input(delta, w, input_shape, *, stride=1, padding=0):
     input_shape: (N, C, H, W) or (H, W). Returns an array of shape input_shape.
     Input pixels no window reaches get zero.
     """
-    d4, w4, d2d, dtype = _backward_operands(delta, w, "w", "(K, C, kh, kw)")
+    d4, w4, d2d = _backward_operands(delta, w, "w", "(K, C, kh, kw)")
     shp = V.shape(input_shape, "input_shape", 2 if d2d else 4, batch=not d2d)
-    n, c, h, wd = (1, 1) + shp if d2d else shp
-    k, cw, kh, kw = w4.shape
+    n, c, *hw = (1, 1) + shp if d2d else shp
+    k, cw = w4.shape[:2]
     if cw != c:
         raise ValueError(f"w has {cw} input channel(s) but input_shape {tuple(input_shape)} has {c}: they must match")
-    stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
-    V.delta_shape(d4, d2d, (n, k) + out_hw, "the shape conv2d produces for input_shape and w")
-    grad = _products("backward_input", ((h, wd), (kh, kw), c, k, out_hw), d4, w4, (h, wd), stride, padding)
+    win = V.window(hw, w4.shape[2:], stride, padding)
+    V.delta_shape(d4, d2d, (n, k) + win.out_hw, "the shape conv2d produces for input_shape and w")
+    grad = _products("backward_input", win, c, k, d4, w4)
     return grad[0, 0] if d2d else grad
 
 
@@ -126,15 +119,15 @@ def conv2d_backward_weight(delta, a, kernel_shape, *, stride=1, padding=0):
     delta: (N, K, Ho, Wo) or (Ho, Wo); a: (N, C, H, W) or (H, W);
     kernel_shape: (K, C, kh, kw) or (kh, kw). Returns an array of shape kernel_shape.
     """
-    d4, a4, d2d, dtype = _backward_operands(delta, a, "a", "(N, C, H, W)")
+    d4, a4, d2d = _backward_operands(delta, a, "a", "(N, C, H, W)")
     shp = V.shape(kernel_shape, "kernel_shape", 2 if d2d else 4)
-    k, c, kh, kw = (1, 1) + shp if d2d else shp
-    n, ca, h, wd = a4.shape
+    k, c, *khw = (1, 1) + shp if d2d else shp
+    n, ca = a4.shape[:2]
     if ca != c:
         raise ValueError(f"kernel_shape {tuple(kernel_shape)} has {c} input channel(s) but a has {ca}: they must match")
-    stride, padding, out_hw = _geometry((h, wd), (kh, kw), stride, padding)
-    V.delta_shape(d4, d2d, (n, k) + out_hw, "the shape conv2d produces for a and kernel_shape")
-    dw = _products("backward_weight", ((h, wd), (kh, kw), c, k, out_hw), d4, a4, (kh, kw), stride, padding)
+    win = V.window(a4.shape[2:], khw, stride, padding)
+    V.delta_shape(d4, d2d, (n, k) + win.out_hw, "the shape conv2d produces for a and kernel_shape")
+    dw = _products("backward_weight", win, c, k, d4, a4)
     return dw[0, 0] if d2d else dw
 
 

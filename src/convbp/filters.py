@@ -11,7 +11,6 @@ computed by convbp.conv2d_backward_weight (the lecture's rule 3.3): learn_kernel
 from __future__ import annotations
 
 import math
-import operator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -51,9 +50,7 @@ _LUMA = np.array([0.299, 0.587, 0.114])
 
 def preset(name: str) -> np.ndarray:
     """A copy of the preset kernel called `name` (a key of PRESETS)."""
-    if name not in PRESETS:
-        raise ValueError(f"preset must be one of {', '.join(PRESETS)}; got {name!r}")
-    return PRESETS[name][1].copy()
+    return PRESETS[V.one_of(name, PRESETS, "preset")][1].copy()
 
 
 @lru_cache(maxsize=4)
@@ -71,9 +68,7 @@ def _photo(width: int) -> np.ndarray:
 
 def sample_photo(width: int = 128) -> np.ndarray:
     """Grace Hopper's portrait (shipped with matplotlib) as a 2-D grayscale float64 array in [0, 1], about `width` pixels wide."""
-    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 8:
-        raise ValueError(f"width must be an int of at least 8 pixels; got {width!r}")
-    return _photo(int(width)).copy()
+    return _photo(V.count(width, "width", minimum=8)).copy()
 
 
 def kernel_loss(w, image, target) -> float:
@@ -133,10 +128,8 @@ def learn_kernel(image, target, *, kernel_size=(3, 3), steps: int = 2500, lr: fl
     image = image.astype(np.float64, copy=False)
     target = V.array(target, "target").astype(np.float64, copy=False)
     kh, kw = V.pair(kernel_size, "kernel_size")
-    steps = _positive_int(steps, "steps")
-    for name, value in (("lr", lr), ("scale", scale)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not (math.isfinite(value) and value > 0):
-            raise ValueError(f"{name} must be a positive finite number; got {value!r}")
+    steps = V.count(steps, "steps")
+    lr, scale = V.positive_number(lr, "lr"), V.positive_number(scale, "scale")
     w = np.random.default_rng(seed).normal(0.0, scale, (kh, kw))
     kernels = np.empty((steps + 1, kh, kw))
     losses = np.empty(steps + 1)
@@ -157,14 +150,3 @@ def steps_to_reach(kernels, kernel, tol: float) -> int | None:
     hit = np.flatnonzero(gap < tol)
     return int(hit[0]) if hit.size else None
 
-
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be an int; got {value!r}")
-    try:
-        value = operator.index(value)
-    except TypeError:
-        raise TypeError(f"{name} must be an int; got {type(value).__name__} {value!r}") from None
-    if value < 1:
-        raise ValueError(f"{name} must be positive; got {value}")
-    return value

@@ -26,25 +26,27 @@ two residual blocks :func:`basic_block` and :func:`bottleneck`.
 """
 from __future__ import annotations
 
-import html
-import operator
 from dataclasses import dataclass, field
 
+from . import _validate as V
+from ._windows import output_size
+from .activations import ACTIVATIONS
+
 __all__ = [
-    "Conv2d", "Linear", "BatchNorm2d", "ReLU", "MaxPool2d", "AvgPool2d",
+    "Conv2d", "Linear", "BatchNorm2d", "ReLU", "Activation", "MaxPool2d", "AvgPool2d",
     "GlobalAvgPool2d", "Flatten", "Dropout", "LocalResponseNorm", "Softmax",
-    "ZeroPadShortcut", "Sequential", "Residual", "Concat", "Row", "Summary", "Table",
-    "conv_output_size", "conv_params", "conv_macs", "linear_params", "linear_macs",
+    "ZeroPadShortcut", "Sequential", "Residual", "Concat", "Row", "Summary",
+    "conv_output_size", "shape_text", "conv_params", "conv_macs", "linear_params", "linear_macs",
     "summary", "resnet", "basic_block", "bottleneck", "alexnet", "inception",
-    "RESNET_BLOCKS", "RESNET_PAPER_SHORTCUT", "LECTURE_FLOPS", "resnet_paper_macs", "resnet_table",
+    "RESNET_BLOCKS", "RESNET_PAPER_SHORTCUT", "LECTURE_FLOPS", "resnet_paper_macs",
 ]
 
 
 # ---------------------------------------------------------------- formulas
 
 def conv_output_size(size, kernel, stride=1, padding=0):
-    """``floor((size + 2·padding − kernel) / stride) + 1`` (one spatial axis)."""
-    return (size + 2 * padding - kernel) // stride + 1
+    """``floor((size + 2·padding − kernel) / stride) + 1`` (one spatial axis; below 1 the kernel does not fit)."""
+    return output_size(size, kernel, stride, padding)
 
 
 def conv_params(in_channels, out_channels, kh, kw, *, groups=1, bias=True):
@@ -69,49 +71,13 @@ def linear_macs(in_features, out_features):
 
 
 # ---------------------------------------------------------------- checks
-
-def _is_int(value):
-    return not isinstance(value, bool) and hasattr(value, "__index__")
-
-
-def _positive_int(value, name):
-    try:
-        value = operator.index(value)
-    except TypeError:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}") from None
-    if value < 1 or isinstance(value, bool):
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return value
-
-
-def _pair(value, name, minimum=1):
-    items = value if isinstance(value, (tuple, list)) else (value, value)
-    if len(items) != 2:
-        raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
-    out = []
-    for v in items:
-        try:
-            v = operator.index(v)
-        except TypeError:
-            raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}") from None
-        if v < minimum or isinstance(v, bool):
-            raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
-        out.append(v)
-    return tuple(out)
-
+# Argument checks and their messages are convbp._validate's, as for the kernels: the same
+# mistake gets the same exception and message in every part of convbp.
 
 def _check_input_shape(input_shape):
-    bad = ValueError("input_shape must be (C, H, W) or (F,) with positive integer "
-                     f"sizes, got {input_shape!r}")
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) not in (1, 3):
-        raise bad
-    try:
-        shape = tuple(operator.index(s) for s in input_shape)
-    except TypeError:
-        raise bad from None
-    if any(s < 1 or isinstance(s, bool) for s in input_shape):
-        raise bad
-    return shape
+        raise ValueError(f"input_shape must be (C, H, W) or (F,) with positive integer sizes, got {input_shape!r}")
+    return V.shape(input_shape, "input_shape", len(input_shape))
 
 
 class _ShapeError(Exception):
@@ -123,7 +89,16 @@ def _need_map(layer, shape):
         raise _ShapeError(f"{layer.kind} layer needs a (C, H, W) input, got {shape}")
 
 
-def _show(shape):
+def _slide(shape, khw, stride, padding, what):
+    """(H_out, W_out) of a ``what`` sliding over the ``(C, H, W)`` map, or a _ShapeError if it does not fit."""
+    h, w = (conv_output_size(n, k, st, p) for n, k, st, p in zip(shape[1:], khw, stride, padding))
+    if h < 1 or w < 1:
+        raise _ShapeError(f"a {khw[0]}×{khw[1]} {what} does not fit the {shape_text(shape[1:])} map")
+    return h, w
+
+
+def shape_text(shape):
+    """A shape as the tables print it: ``(3, 224, 224)`` → ``3×224×224``."""
     return "×".join(str(s) for s in shape)
 
 
@@ -156,12 +131,12 @@ class Conv2d(_Leaf):
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, *,
                  groups=1, bias=True, name=None):
-        self.in_channels = _positive_int(in_channels, "in_channels")
-        self.out_channels = _positive_int(out_channels, "out_channels")
-        self.kernel_size = _pair(kernel_size, "kernel_size")
-        self.stride = _pair(stride, "stride")
-        self.padding = _pair(padding, "padding", minimum=0)
-        self.groups = _positive_int(groups, "groups")
+        self.in_channels = V.count(in_channels, "in_channels")
+        self.out_channels = V.count(out_channels, "out_channels")
+        self.kernel_size = V.pair(kernel_size, "kernel_size")
+        self.stride = V.pair(stride, "stride")
+        self.padding = V.pair(padding, "padding", minimum=0)
+        self.groups = V.count(groups, "groups")
         if self.in_channels % self.groups or self.out_channels % self.groups:
             raise ValueError(f"groups={groups} must divide in_channels={in_channels} "
                              f"and out_channels={out_channels}")
@@ -172,11 +147,7 @@ class Conv2d(_Leaf):
         _need_map(self, shape)
         if shape[0] != self.in_channels:
             raise _ShapeError(f"conv expects {self.in_channels} input channels, got {shape[0]}")
-        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
-        h, w = conv_output_size(shape[1], kh, sh, ph), conv_output_size(shape[2], kw, sw, pw)
-        if h < 1 or w < 1:
-            raise _ShapeError(f"a {kh}×{kw} kernel does not fit the {_show(shape[1:])} map")
-        return (self.out_channels, h, w)
+        return (self.out_channels, *_slide(shape, self.kernel_size, self.stride, self.padding, "kernel"))
 
     def count(self, shape, out):
         kh, kw = self.kernel_size
@@ -191,8 +162,8 @@ class Linear(_Leaf):
     kind = "fc"
 
     def __init__(self, in_features, out_features, *, bias=True, name=None):
-        self.in_features = _positive_int(in_features, "in_features")
-        self.out_features = _positive_int(out_features, "out_features")
+        self.in_features = V.count(in_features, "in_features")
+        self.out_features = V.count(out_features, "out_features")
         self.bias = bool(bias)
         self.name = name
 
@@ -211,7 +182,7 @@ class BatchNorm2d(_Leaf):
     kind = "bn"
 
     def __init__(self, channels, *, name=None):
-        self.channels = _positive_int(channels, "channels")
+        self.channels = V.count(channels, "channels")
         self.name = name
 
     def out_shape(self, shape):
@@ -226,18 +197,14 @@ class BatchNorm2d(_Leaf):
 
 class _Pool(_Leaf):
     def __init__(self, size, stride=None, padding=0, *, name=None):
-        self.size = _pair(size, "size")
-        self.stride = self.size if stride is None else _pair(stride, "stride")
-        self.padding = _pair(padding, "padding", minimum=0)
+        self.size = V.pair(size, "size")
+        self.stride = self.size if stride is None else V.pair(stride, "stride")
+        self.padding = V.pair(padding, "padding", minimum=0)
         self.name = name
 
     def out_shape(self, shape):
         _need_map(self, shape)
-        (kh, kw), (sh, sw), (ph, pw) = self.size, self.stride, self.padding
-        h, w = conv_output_size(shape[1], kh, sh, ph), conv_output_size(shape[2], kw, sw, pw)
-        if h < 1 or w < 1:
-            raise _ShapeError(f"a {kh}×{kw} window does not fit the {_show(shape[1:])} map")
-        return (shape[0], h, w)
+        return (shape[0], *_slide(shape, self.size, self.stride, self.padding, "window"))
 
 
 class MaxPool2d(_Pool):
@@ -286,6 +253,19 @@ class ReLU(_Elementwise):
     kind = "relu"
 
 
+class Activation(_Leaf):
+    """An elementwise σ, any of :data:`convbp.activations.ACTIVATIONS` (``"relu"``, ``"tanh"``,
+    ``"sigmoid"``), the kind of the row; nothing learned."""
+
+    def __init__(self, function="relu", *, name=None):
+        self.function = V.one_of(function, sorted(ACTIVATIONS), "function")
+        self.name = name
+
+    @property
+    def kind(self):
+        return self.function
+
+
 class Softmax(_Elementwise):
     """Class probabilities from the last fc layer."""
     kind = "softmax"
@@ -313,8 +293,8 @@ class ZeroPadShortcut(_Leaf):
     kind = "identity"
 
     def __init__(self, out_channels, stride=1, *, name=None):
-        self.out_channels = _positive_int(out_channels, "out_channels")
-        self.stride = _positive_int(stride, "stride")
+        self.out_channels = V.count(out_channels, "out_channels")
+        self.stride = V.count(stride, "stride")
         self.name = name
 
     def out_shape(self, shape):
@@ -389,8 +369,8 @@ def _walk(node, shape, path):
             short, sub = _walk(node.shortcut, shape, _join(path, "shortcut"))
             rows += sub
         if short != out:
-            raise _ShapeError(f"{path or node.name}: the residual branch gives {_show(out)} "
-                              f"but the shortcut gives {_show(short)}")
+            raise _ShapeError(f"{path or node.name}: the residual branch gives {shape_text(out)} "
+                              f"but the shortcut gives {shape_text(short)}")
         return out, rows + [Row(_join(path, "add"), "add", out, 0, 0),
                             Row(_join(path, "relu"), "relu", out, 0, 0)]
     if isinstance(node, Concat):
@@ -453,14 +433,10 @@ class Summary:
         return iter(self.rows)
 
     def table(self):
-        """The rows as a :class:`Table` (what ``str`` and Jupyter show)."""
-        return Table(f"{self.name}, input {_show(self.input_shape)}",
-                     ("name", "kind", "output", "params", "MACs"),
-                     [(r.name, r.kind, _show(r.output_shape), f"{r.params:,}", f"{r.macs:,}")
-                      for r in self.rows],
-                     footer=("total", "", _show(self.output_shape),
-                             f"{self.params:,}", f"{self.macs:,}"),
-                     right=(False, False, True, True, True))
+        """The rows as a :class:`convbp.tables.Table` (what ``str`` and Jupyter show)."""
+        from .tables import summary_table  # presentation lives next to plotting
+
+        return summary_table(self)
 
     def __str__(self):
         return str(self.table())
@@ -469,45 +445,8 @@ class Summary:
         return self.table()._repr_html_()
 
     def __repr__(self):
-        return (f"<Summary {self.name}: input {_show(self.input_shape)}, {len(self.rows)} rows, "
+        return (f"<Summary {self.name}: input {shape_text(self.input_shape)}, {len(self.rows)} rows, "
                 f"params={self.params:,}, macs={self.macs:,}>")
-
-
-class Table:
-    """A small text/HTML table: ``header`` and ``rows`` of strings, an optional
-    ``footer`` row; ``right[i]`` right-aligns column ``i``."""
-
-    def __init__(self, title, header, rows, *, footer=None, right=None):
-        self.title, self.header = title, tuple(header)
-        self.rows = [tuple(str(c) for c in r) for r in rows]
-        self.footer = None if footer is None else tuple(str(c) for c in footer)
-        self.right = tuple(right) if right else (False,) * len(self.header)
-
-    def __str__(self):
-        lines = [self.header] + self.rows + ([self.footer] if self.footer else [])
-        widths = [max(len(r[i]) for r in lines) for i in range(len(self.header))]
-
-        def line(row):
-            return "  ".join(c.rjust(w) if r else c.ljust(w)
-                             for c, w, r in zip(row, widths, self.right)).rstrip()
-        rule = "-" * len(line(self.header))
-        out = [self.title, line(self.header), rule] + [line(r) for r in self.rows]
-        if self.footer:
-            out += [rule, line(self.footer)]
-        return "\n".join(out)
-
-    def __repr__(self):
-        return str(self)
-
-    def _repr_html_(self):
-        def tr(cells, tag="td"):
-            return "<tr>" + "".join(
-                f'<{tag} style="text-align:{"right" if r else "left"}">{html.escape(c)}</{tag}>'
-                for c, r in zip(cells, self.right)) + "</tr>"
-        foot = f"<tfoot>{tr(self.footer, 'th')}</tfoot>" if self.footer else ""
-        return (f"<table><caption>{html.escape(self.title)}</caption>"
-                f"<thead>{tr(self.header, 'th')}</thead><tbody>"
-                + "".join(tr(r) for r in self.rows) + f"</tbody>{foot}</table>")
 
 
 def summary(model, input_shape=None):
@@ -518,10 +457,16 @@ def summary(model, input_shape=None):
     Returns a :class:`Summary` with ``.params``, ``.macs`` and ``.rows``
     (name, kind, output shape, params, MACs). MACs count multiply-adds of conv
     and fc layers only (see the module docstring).
+
+    ``model`` may also be a network of :mod:`convbp.nn` (anything with a
+    ``describe()`` giving a description from here): it is counted as its
+    description, e.g. ``summary(nn.digits_cnn(), (1, 8, 8))``.
     """
+    if not isinstance(model, (_Leaf, Sequential, Residual, Concat)) and callable(getattr(model, "describe", None)):
+        model = model.describe()
     if not isinstance(model, (_Leaf, Sequential, Residual, Concat)):
         raise TypeError(f"model must be a layer description from convbp.models "
-                        f"(e.g. resnet(50)), got {type(model).__name__}")
+                        f"(e.g. resnet(50)) or a convbp.nn network, got {type(model).__name__}")
     if input_shape is None:
         input_shape = getattr(model, "input_shape", None) or (3, 224, 224)
     shape = _check_input_shape(input_shape)
@@ -552,17 +497,12 @@ def _shortcut(in_channels, out_channels, stride, option):
                                    BatchNorm2d(out_channels, name="bn")])
 
 
-def _check_choice(value, choices, name):
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
-
-
 def basic_block(in_channels, channels, stride=1, *, shortcut="B", name="basic"):
     """ResNet-18/34's block: 3×3 conv (stride ``stride``) → BN → ReLU → 3×3 conv → BN,
     plus the shortcut, then ReLU. Output ``channels`` maps.
 
     Weights: ``9·C_in·C + 9·C·C`` (plus the projection if the shape changes)."""
-    _check_choice(shortcut, _SHORTCUTS, "shortcut")
+    V.one_of(shortcut, _SHORTCUTS, "shortcut")
     body = Sequential(name, [
         Conv2d(in_channels, channels, 3, stride, 1, bias=False, name="conv1"),
         BatchNorm2d(channels, name="bn1"), ReLU(name="relu1"),
@@ -581,8 +521,8 @@ def bottleneck(in_channels, width, stride=1, *, expansion=4, variant="v1", short
     The weights are the same; v1.5 runs its 3×3 at the larger size, so it costs more MACs.
     Weights: ``C_in·w + 9·w·w + w·4w`` (plus the projection if the shape changes).
     """
-    _check_choice(variant, _VARIANTS, "variant")
-    _check_choice(shortcut, _SHORTCUTS, "shortcut")
+    V.one_of(variant, _VARIANTS, "variant")
+    V.one_of(shortcut, _SHORTCUTS, "shortcut")
     out = expansion * width
     s1, s3 = (stride, 1) if variant == "v1" else (1, stride)
     body = Sequential(name, [
@@ -618,11 +558,10 @@ def resnet(depth, *, variant="v1", shortcut="B", num_classes=1000):
     11,689,512 / 21,797,672 / 25,557,032 / 44,549,160 / 60,192,808 (option B),
     identical for v1 and v1.5.
     """
-    if not _is_int(depth) or depth not in RESNET_BLOCKS:
-        raise ValueError(f"depth must be one of {sorted(RESNET_BLOCKS)}, got {depth!r}")
-    _check_choice(variant, _VARIANTS, "variant")
-    _check_choice(shortcut, _SHORTCUTS, "shortcut")
-    num_classes = _positive_int(num_classes, "num_classes")
+    V.one_of(depth, RESNET_BLOCKS, "depth")
+    V.one_of(variant, _VARIANTS, "variant")
+    V.one_of(shortcut, _SHORTCUTS, "shortcut")
+    num_classes = V.count(num_classes, "num_classes")
     block, counts = RESNET_BLOCKS[depth]
     expansion = 1 if block == "basic" else 4
     layers = [Sequential("conv1", [Conv2d(3, 64, 7, 2, 3, bias=False, name="conv"),
@@ -662,71 +601,8 @@ def resnet_paper_macs(depth, input_shape=(3, 224, 224)):
     :data:`LECTURE_FLOPS` (1,794,805,760 for ResNet-18 with option A, not the
     1,814,073,344 of option B).
     """
-    if not _is_int(depth) or depth not in RESNET_PAPER_SHORTCUT:
-        raise ValueError(f"depth must be one of {sorted(RESNET_PAPER_SHORTCUT)}, got {depth!r}")
+    V.one_of(depth, RESNET_PAPER_SHORTCUT, "depth")
     return summary(resnet(depth, shortcut=RESNET_PAPER_SHORTCUT[depth]), input_shape).macs
-
-
-def _kernel(layer):
-    kh, kw = layer.kernel_size if isinstance(layer, Conv2d) else layer.size
-    return f"{kh}×{kw}"
-
-
-def _describe_stage(rows, stage):
-    """Table 1's cell for one stage, read back from the layers of the model."""
-    rows = [r for r in rows if r.name.split(".")[0] == stage]
-    parts = []
-    for r in rows:
-        if r.kind == "maxpool":
-            parts.append(f"{_kernel(r.layer)} max pool, stride {r.layer.stride[0]}")
-    blocks = {r.name.split(".")[1] for r in rows if r.name.count(".") >= 2}
-    if not blocks:  # conv1 or the head
-        for r in rows:
-            if r.kind == "conv":
-                parts.append(f"{_kernel(r.layer)}, {r.layer.out_channels}, stride {r.layer.stride[0]}")
-            elif r.kind == "avgpool":
-                parts.append("average pool")
-            elif r.kind == "fc":
-                parts.append(f"{r.layer.out_features}-d fc")
-            elif r.kind == "softmax":
-                parts.append("softmax")
-        return ", ".join(parts)
-    first = [r.layer for r in rows if r.name.startswith(f"{stage}.0.conv")]
-    convs = "; ".join(f"{_kernel(c)}, {c.out_channels}" for c in first)
-    return "; ".join(parts + [f"[{convs}] × {len(blocks)}"])
-
-
-def resnet_table(depths=(18, 34, 50, 101, 152), *, variant="v1", shortcut="paper",
-                 input_shape=(3, 224, 224)):
-    """The paper's (and the lecture's) Table 1, rebuilt from :func:`resnet`:
-    per stage the output size and the layers, then the parameter count and the
-    multiply-adds of each depth, with the lecture's "FLOPs" row beside them.
-
-    ``shortcut="paper"`` takes :data:`RESNET_PAPER_SHORTCUT` (A for 18/34, B for
-    50/101/152); ``"A"`` or ``"B"`` forces one option for every depth.
-    """
-    depths = tuple(depths)
-    for d in depths:
-        if not _is_int(d) or d not in RESNET_BLOCKS:
-            raise ValueError(f"depths must come from {sorted(RESNET_BLOCKS)}, got {d!r}")
-    if shortcut != "paper":
-        _check_choice(shortcut, _SHORTCUTS, "shortcut")
-    sums = [summary(resnet(d, variant=variant,
-                           shortcut=RESNET_PAPER_SHORTCUT[d] if shortcut == "paper" else shortcut),
-                    input_shape) for d in depths]
-    stages = sums[0].by_stage().rows
-    body = []
-    for st in stages:
-        shape = st.output_shape
-        if st.name == "fc":  # the table gives the pooled size, 1×1
-            shape = next(r.output_shape for r in sums[0].rows if r.kind == "avgpool")
-        body.append([st.name, "×".join(map(str, shape[1:]))]
-                    + [_describe_stage(s.rows, st.name) for s in sums])
-    body.append(["params", ""] + [f"{s.params:,}" for s in sums])
-    body.append(["multiply-adds", ""] + [f"{s.macs / 1e9:.3f}×10⁹" for s in sums])
-    body.append(["lecture's FLOPs", ""] + [f"{LECTURE_FLOPS[d]}×10⁹" for d in depths])
-    title = f"ResNet, variant {variant}, shortcut {shortcut}, input {_show(input_shape)}"
-    return Table(title, ["layer name", "output size"] + [f"{d}-layer" for d in depths], body)
 
 
 # ---------------------------------------------------------------- AlexNet
@@ -750,7 +626,7 @@ def alexnet(*, grouped=True, num_classes=1000):
     Built for a 3×227×227 input: the paper says 224, but 11×11 kernels at stride 4
     give its 55×55 maps only from 227 (``(227 − 11)/4 + 1 = 55``).
     """
-    num_classes = _positive_int(num_classes, "num_classes")
+    num_classes = V.count(num_classes, "num_classes")
     g = 2 if grouped else 1
     layers = [
         Conv2d(3, 96, 11, 4, name="conv1"), ReLU(name="relu1"), LocalResponseNorm(name="lrn1"),
@@ -787,7 +663,7 @@ def inception(in_channels=192, n1x1=64, n3x3_reduce=96, n3x3=128, n5x5_reduce=16
     for value, label in [(in_channels, "in_channels"), (n1x1, "n1x1"), (n3x3_reduce, "n3x3_reduce"),
                          (n3x3, "n3x3"), (n5x5_reduce, "n5x5_reduce"), (n5x5, "n5x5"),
                          (pool_proj, "pool_proj"), (size, "size")]:
-        _positive_int(value, label)
+        V.count(value, label)
 
     def conv(c_in, c_out, k, label):
         return [Conv2d(c_in, c_out, k, 1, k // 2, name=label), ReLU(name=label + "_relu")]

@@ -8,6 +8,11 @@ is one of the lecture's formulas, computed by `convbp.conv` and `convbp.pool`.
 
 Arrays are NCHW: a batch of N images with C channels of H×W pixels. Labels y are
 integers 0 … classes−1 of shape (N,). Everything is deterministic given a seed.
+
+The layers carry the names of `convbp.models`, which describes networks without weights:
+Conv2d, Linear (weight "w", bias "b", as in every layer), MaxPool2d, AvgPool2d, Flatten.
+Each layer's `describe()` is its `convbp.models` description, so `models.summary(network,
+input_shape)` counts a network of this module as it counts ResNet.
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ from typing import Callable
 import numpy as np
 
 from . import _validate as V
+from . import models
 from .activations import ACTIVATIONS
 from .conv import conv2d, conv2d_backward_bias, conv2d_backward_input, conv2d_backward_weight
 from .gradcheck import numerical_gradient, relative_error
 from ._unfold import one_blas_thread  # the kernels' guard: safe when several threads train at once
-from .pool import max_pool2d, max_pool2d_backward
+from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 
 
 class Layer:
@@ -37,6 +43,10 @@ class Layer:
         raise NotImplementedError
 
     def backward(self, delta: np.ndarray) -> np.ndarray:  # pragma: no cover - every layer overrides
+        raise NotImplementedError
+
+    def describe(self):  # pragma: no cover - every layer overrides
+        """The layer as a `convbp.models` description (no weights), for models.summary."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -65,10 +75,12 @@ class Conv2d(Layer):
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int, *, stride=1, padding=0,
                  rng: np.random.Generator, bias: float = BIAS_INIT, dtype=np.float32):
         super().__init__()
+        in_channels, out_channels = V.count(in_channels, "in_channels"), V.count(out_channels, "out_channels")
+        kernel_size = V.count(kernel_size, "kernel_size")
         shape = (out_channels, in_channels, kernel_size, kernel_size)
         self.params = {"w": _he_normal(rng, shape, in_channels * kernel_size**2, dtype),
                        "b": np.full(out_channels, bias, dtype=dtype)}
-        self.stride, self.padding = stride, padding
+        self.stride, self.padding = V.pair(stride, "stride"), V.pair(padding, "padding", minimum=0)
 
     def forward(self, a):
         self.a = a
@@ -80,6 +92,10 @@ class Conv2d(Layer):
                       "b": conv2d_backward_bias(delta)}
         return conv2d_backward_input(delta, w, self.a.shape, **geometry)
 
+    def describe(self):
+        k, c, kh, kw = self.params["w"].shape
+        return models.Conv2d(c, k, (kh, kw), self.stride, self.padding)
+
 
 class Activation(Layer):
     """a = σ(z) element-wise; backward: ∂J/∂z = ∂J/∂a ⊙ σ′(z). Shapes unchanged.
@@ -89,9 +105,7 @@ class Activation(Layer):
 
     def __init__(self, name: str = "relu"):
         super().__init__()
-        if name not in ACTIVATIONS:
-            raise ValueError(f"name must be one of {sorted(ACTIVATIONS)}; got {name!r}")
-        self.name = name
+        self.name = V.one_of(name, sorted(ACTIVATIONS), "name")
         self.sigma, self.sigma_prime = ACTIVATIONS[name]
 
     def forward(self, z):
@@ -101,19 +115,32 @@ class Activation(Layer):
     def backward(self, delta):
         return delta * self.sigma_prime(self.z)
 
+    def describe(self):
+        return models.Activation(self.name)
+
     def __repr__(self) -> str:
         return f"Activation({self.name!r})"
 
 
-class MaxPool2d(Layer):
+class _Pool(Layer):
+    """What both pooling layers share: a size×size window, stride defaulting to size, no parameters."""
+
+    def __init__(self, size: int = 2, *, stride=None):
+        super().__init__()
+        V.pair(size, "size")  # checked here, not at the first forward pass
+        if stride is not None:
+            V.pair(stride, "stride")
+        self.size, self.stride = size, stride
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.size})"
+
+
+class MaxPool2d(_Pool):
     """z = max over each size×size window (stride defaults to size); backward routes δ to each window's arg-max.
 
     a: (N, C, H, W) → z: (N, C, Ho, Wo). No parameters.
     """
-
-    def __init__(self, size: int = 2, *, stride=None):
-        super().__init__()
-        self.size, self.stride = size, stride
 
     def forward(self, a):
         self.a = a
@@ -122,8 +149,25 @@ class MaxPool2d(Layer):
     def backward(self, delta):
         return max_pool2d_backward(delta, self.a, self.size, stride=self.stride)
 
-    def __repr__(self) -> str:
-        return f"MaxPool2d({self.size})"
+    def describe(self):
+        return models.MaxPool2d(self.size, self.stride)
+
+
+class AvgPool2d(_Pool):
+    """z = the mean of each size×size window (stride defaults to size); backward shares δ equally over its window.
+
+    a: (N, C, H, W) → z: (N, C, Ho, Wo). No parameters.
+    """
+
+    def forward(self, a):
+        self.shape = a.shape
+        return avg_pool2d(a, self.size, stride=self.stride)
+
+    def backward(self, delta):
+        return avg_pool2d_backward(delta, self.shape, self.size, stride=self.stride)
+
+    def describe(self):
+        return models.AvgPool2d(self.size, self.stride)
 
 
 class Flatten(Layer):
@@ -136,31 +180,38 @@ class Flatten(Layer):
     def backward(self, delta):
         return delta.reshape(self.shape)
 
+    def describe(self):
+        return models.Flatten()
+
     def __repr__(self) -> str:
         return "Flatten()"
 
 
-class Dense(Layer):
-    """Fully connected: z = a·W + b with a: (N, D), W: (D, M), b: (M,) → z: (N, M).
+class Linear(Layer):
+    """Fully connected: z = a·w + b with a: (N, D), w: (D, M), b: (M,) → z: (N, M).
 
-    Backward: ∂J/∂W = aᵀ·δ,  ∂J/∂b = Σ_n δ,  ∂J/∂a = δ·Wᵀ.
+    Backward: ∂J/∂w = aᵀ·δ,  ∂J/∂b = Σ_n δ,  ∂J/∂a = δ·wᵀ.
     """
 
     def __init__(self, in_features: int, out_features: int, *, rng: np.random.Generator,
                  bias: float = BIAS_INIT, dtype=np.float32):
         super().__init__()
-        self.params = {"W": _he_normal(rng, (in_features, out_features), in_features, dtype),
+        in_features, out_features = V.count(in_features, "in_features"), V.count(out_features, "out_features")
+        self.params = {"w": _he_normal(rng, (in_features, out_features), in_features, dtype),
                        "b": np.full(out_features, bias, dtype=dtype)}
 
     def forward(self, a):
-        if a.ndim != 2 or a.shape[1] != self.params["W"].shape[0]:
-            raise ValueError(f"a must have shape (N, {self.params['W'].shape[0]}); got {a.shape}")
+        if a.ndim != 2 or a.shape[1] != self.params["w"].shape[0]:
+            raise ValueError(f"a must have shape (N, {self.params['w'].shape[0]}); got {a.shape}")
         self.a = a
-        return a @ self.params["W"] + self.params["b"]
+        return a @ self.params["w"] + self.params["b"]
 
     def backward(self, delta):
-        self.grads = {"W": self.a.T @ delta, "b": delta.sum(axis=0)}
-        return delta @ self.params["W"].T
+        self.grads = {"w": self.a.T @ delta, "b": delta.sum(axis=0)}
+        return delta @ self.params["w"].T
+
+    def describe(self):
+        return models.Linear(*self.params["w"].shape)
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -232,6 +283,11 @@ class Sequential:
 
     def n_params(self) -> int:
         return sum(p.size for p in self.params())
+
+    def describe(self, name: str = "Sequential"):
+        """The network as a `convbp.models.Sequential` description: models.summary(network.describe(), shape)
+        (or models.summary(network, shape)) lists its output shapes, parameters and multiply-adds."""
+        return models.Sequential(name, [layer.describe() for layer in self.layers])
 
     def __repr__(self) -> str:
         return "Sequential(\n" + "\n".join(f"  {layer!r}" for layer in self.layers) + "\n)"
@@ -398,7 +454,7 @@ def digits_cnn(seed: int = 0, *, channels=(8, 16), activation: str = "relu", dty
     return Sequential(
         Conv2d(1, c1, 3, padding=1, rng=rng, dtype=dtype), Activation(activation), MaxPool2d(2),
         Conv2d(c1, c2, 3, padding=1, rng=rng, dtype=dtype), Activation(activation), MaxPool2d(2),
-        Flatten(), Dense(4 * c2, 10, rng=rng, dtype=dtype),
+        Flatten(), Linear(4 * c2, 10, rng=rng, dtype=dtype),
     )
 
 

@@ -9,6 +9,8 @@ from typing import Sequence
 
 import numpy as np
 
+from . import _validate as V
+
 # Paul Tol's "muted" qualitative scheme: nine colours told apart by readers with any common
 # colour-vision deficiency (matplotlib's tab10 puts red next to green), one per kernel weight.
 TOL_MUTED = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"]
@@ -98,16 +100,13 @@ def window_masks(shape, window, *, stride=1):
     shape (H, W), window (kh, kw), stride int or pair; the positions conv2d and the pooling
     kernels visit (no padding), ⌊(H − kh)/s⌋ + 1 of them down and ⌊(W − kw)/s⌋ + 1 across.
     """
-    (h, w), (kh, kw) = shape, window
-    sh, sw = (stride, stride) if isinstance(stride, int) else stride
-    if kh > h or kw > w:
-        raise ValueError(f"window {window} must fit in shape {shape}")
+    win = V.window(shape, window, stride, 0, "window")
+    (kh, kw), (sh, sw) = win.khw, win.stride
     masks = []
-    for i in range(0, h - kh + 1, sh):
-        for j in range(0, w - kw + 1, sw):
-            m = np.zeros((h, w), dtype=bool)
-            m[i : i + kh, j : j + kw] = True
-            masks.append(m)
+    for u, v in np.ndindex(*win.out_hw):
+        m = np.zeros(win.hw, dtype=bool)
+        m[sh * u : sh * u + kh, sw * v : sw * v + kw] = True
+        masks.append(m)
     return masks
 
 

@@ -14,18 +14,17 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as V
-from ._windows import crop_hw, ieee, offsets, pad_hw, zeros
+from ._windows import crop_hw, ieee, pad_hw, zeros
 
 
 def _setup(a_shape_hw, size, stride, padding):
+    """The Window of a pooling layer: stride defaults to the window; padding at most half the window."""
     kh, kw = V.pair(size, "size")
-    sh, sw = (kh, kw) if stride is None else V.pair(stride, "stride")
+    stride = (kh, kw) if stride is None else V.pair(stride, "stride")
     ph, pw = V.pair(padding, "padding", minimum=0)
     if ph > kh // 2 or pw > kw // 2:
         raise ValueError(f"padding must be at most half the window (size {kh}×{kw} allows {kh // 2}, {kw // 2}); got {(ph, pw)}")
-    ho = V.output_size(a_shape_hw[0], kh, sh, ph, "rows", "window")
-    wo = V.output_size(a_shape_hw[1], kw, sw, pw, "columns", "window")
-    return (kh, kw), (sh, sw), (ph, pw), (ho, wo)
+    return V.window(a_shape_hw, (kh, kw), stride, (ph, pw), "window")
 
 
 def _numeric(a: np.ndarray, name: str) -> np.ndarray:
@@ -34,11 +33,11 @@ def _numeric(a: np.ndarray, name: str) -> np.ndarray:
     return a
 
 
-def _window_max(a_pad, window, stride, out_hw):
+def _window_max(a_pad, win):
     """The max of each window: an elementwise maximum over the kh·kw offset slices (NaN propagates)."""
     best = None
-    for _, _, win in offsets(*window, stride, out_hw):
-        x = a_pad[(Ellipsis,) + win]
+    for tap in win.taps:
+        x = a_pad[(Ellipsis,) + tap]
         best = x.copy() if best is None else np.maximum(best, x, out=best)
     return best
 
@@ -52,8 +51,8 @@ def max_pool2d(a, size, *, stride=None, padding=0):
     """
     a = _numeric(V.array(a, "a"), "a")
     a4, a2d = V.as_nchw(a, "a")
-    window, stride, padding, out_hw = _setup(a4.shape[2:], size, stride, padding)
-    z = _window_max(pad_hw(a4, padding, value=-np.inf), window, stride, out_hw)
+    win = _setup(a4.shape[2:], size, stride, padding)
+    z = _window_max(pad_hw(a4, win.padding, value=-np.inf), win)
     return z[0, 0] if a2d else z
 
 
@@ -73,42 +72,38 @@ def max_pool2d_backward(delta, a, size, *, stride=None, padding=0):
     a4, a2d = V.as_nchw(a, "a")
     d4, d2d = V.as_nchw(delta, "delta", "(N, C, Ho, Wo)")
     V.same_mode("delta", d2d, "a", a2d)
-    window, stride, padding, out_hw = _setup(a4.shape[2:], size, stride, padding)
-    V.delta_shape(d4, d2d, a4.shape[:2] + out_hw, "the shape max_pool2d produces for a")
-    dtype = V.common_dtype(a4, d4)
+    win = _setup(a4.shape[2:], size, stride, padding)
+    V.delta_shape(d4, d2d, a4.shape[:2] + win.out_hw, "the shape max_pool2d produces for a")
+    dtype = np.result_type(a4, d4)
     d4 = d4.astype(dtype, copy=False)
-    a_pad = pad_hw(a4, padding, value=-np.inf)
-    z = _window_max(a_pad, window, stride, out_hw)
+    a_pad = pad_hw(a4, win.padding, value=-np.inf)
+    z = _window_max(a_pad, win)
     grad = np.zeros(a_pad.shape, dtype=dtype)
-    spots = list(offsets(*window, stride, out_hw))
+    taps = list(range(len(win.taps)))
     # Offsets in row-major order; a window takes the first one equal to its maximum (never
     # padding) and stops. NaN equals nothing, so NaN windows take none here ...
-    inside = (lambda p, q: True) if padding == (0, 0) else (lambda p, q: _inside(p, q, a4.shape[2:], stride, padding, out_hw))
-    _route(grad, a_pad, d4, spots, lambda p, q, x: (x == z) & inside(p, q))
+    if win.padding == (0, 0):
+        _route(grad, a_pad, d4, win, taps, lambda t, x: x == z)
+    else:
+        _route(grad, a_pad, d4, win, taps, lambda t, x: (x == z) & win.reads_input[t])
     if np.isnan(z).any():  # ... and take their last NaN: the first going backwards.
-        _route(grad, a_pad, d4, spots[::-1], lambda p, q, x: np.isnan(x))
-    grad = np.ascontiguousarray(crop_hw(grad, padding, a4.shape[2:]))
+        _route(grad, a_pad, d4, win, taps[::-1], lambda t, x: np.isnan(x))
+    grad = np.ascontiguousarray(crop_hw(grad, win.padding, a4.shape[2:]))
     return grad[0, 0] if a2d else grad
 
 
-def _route(grad, a_pad, d, spots, candidate):
-    """grad[position] += δ at the first offset, in the order of `spots`, where candidate(p, q, x) holds.
+def _route(grad, a_pad, delta, win, order, candidate):
+    """grad[position] += δ at the first offset, in `order` (indices into win.taps), where candidate(t, x) holds.
 
-    One vectorised pass per offset: x is that offset's slice of every window at once.
+    One vectorised pass per offset: x is offset t's slice of every window at once.
     """
-    taken = np.zeros(d.shape, dtype=bool)
-    for p, q, win in spots:
-        hit = candidate(p, q, a_pad[(Ellipsis,) + win])
+    taken = np.zeros(delta.shape, dtype=bool)
+    for t in order:
+        tap = (Ellipsis,) + win.taps[t]
+        hit = candidate(t, a_pad[tap])
         hit &= ~taken
         taken |= hit
-        grad[(Ellipsis,) + win] += np.where(hit, d, 0)
-
-
-def _inside(p, q, hw, stride, padding, out_hw):
-    """(Ho, Wo) mask: whether offset (p, q) of window (u, v) reads an input position rather than padding."""
-    rows = stride[0] * np.arange(out_hw[0]) + p - padding[0]
-    cols = stride[1] * np.arange(out_hw[1]) + q - padding[1]
-    return ((rows >= 0) & (rows < hw[0]))[:, None] & ((cols >= 0) & (cols < hw[1]))[None, :]
+        grad[tap] += np.where(hit, delta, 0)
 
 
 @ieee
@@ -120,13 +115,13 @@ def avg_pool2d(a, size, *, stride=None, padding=0):
     """
     a = V.array(a, "a")
     a4, a2d = V.as_nchw(a, "a")
-    window, stride, padding, out_hw = _setup(a4.shape[2:], size, stride, padding)
-    a_pad = pad_hw(a4, padding)
-    total = zeros(a4.shape[:2] + out_hw, a4.dtype)
-    for _, _, win in offsets(*window, stride, out_hw):
-        total += a_pad[(Ellipsis,) + win]
+    win = _setup(a4.shape[2:], size, stride, padding)
+    a_pad = pad_hw(a4, win.padding)
+    total = zeros(a4.shape[:2] + win.out_hw, a4.dtype)
+    for tap in win.taps:
+        total += a_pad[(Ellipsis,) + tap]
     # Dividing by the int m·n keeps float32 float32 and gives sympy exact fractions.
-    z = total / (window[0] * window[1])
+    z = total / (win.khw[0] * win.khw[1])
     return z[0, 0] if a2d else z
 
 
@@ -141,11 +136,12 @@ def avg_pool2d_backward(delta, input_shape, size, *, stride=None, padding=0):
     d4, d2d = V.as_nchw(delta, "delta", "(N, C, Ho, Wo)")
     shp = V.shape(input_shape, "input_shape", 2 if d2d else 4, batch=not d2d)
     full = (1, 1) + shp if d2d else shp
-    window, stride, padding, out_hw = _setup(full[2:], size, stride, padding)
-    V.delta_shape(d4, d2d, full[:2] + out_hw, "the shape avg_pool2d produces for input_shape")
-    share = d4 / (window[0] * window[1])
-    grad = zeros(full[:2] + (full[2] + 2 * padding[0], full[3] + 2 * padding[1]), d4.dtype)
-    for _, _, win in offsets(*window, stride, out_hw):
-        grad[(Ellipsis,) + win] += share
-    grad = np.ascontiguousarray(crop_hw(grad, padding, full[2:]))
+    win = _setup(full[2:], size, stride, padding)
+    V.delta_shape(d4, d2d, full[:2] + win.out_hw, "the shape avg_pool2d produces for input_shape")
+    share = d4 / (win.khw[0] * win.khw[1])
+    (ph, pw) = win.padding
+    grad = zeros(full[:2] + (full[2] + 2 * ph, full[3] + 2 * pw), d4.dtype)
+    for tap in win.taps:
+        grad[(Ellipsis,) + tap] += share
+    grad = np.ascontiguousarray(crop_hw(grad, win.padding, full[2:]))
     return grad[0, 0] if d2d else grad

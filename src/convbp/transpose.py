@@ -34,12 +34,11 @@ def _delta_for(delta, w, input_shape, stride, padding):
     delta, w = V.array(delta, "delta"), V.array(w, "w")
     if delta.ndim != 2 or w.ndim != 2:
         raise ValueError(f"delta and w must be 2-D grids (Ho, Wo) and (kh, kw); got shapes {delta.shape} and {w.shape}")
-    h, wd = V.shape(input_shape, "input_shape", 2)
-    (sh, sw), (ph, pw) = V.pair(stride, "stride"), V.pair(padding, "padding", minimum=0)
-    out = (V.output_size(h, w.shape[0], sh, ph, "rows"), V.output_size(wd, w.shape[1], sw, pw, "columns"))
-    if delta.shape != out:
-        raise ValueError(f"delta must have shape {out} (the shape conv2d produces for input_shape and w); got {delta.shape}")
-    return delta, w, (h, wd), (sh, sw), (ph, pw)
+    hw = V.shape(input_shape, "input_shape", 2)
+    win = V.window(hw, w.shape, stride, padding)
+    if delta.shape != win.out_hw:
+        raise ValueError(f"delta must have shape {win.out_hw} (the shape conv2d produces for input_shape and w); got {delta.shape}")
+    return delta, w, hw, win.stride, win.padding
 
 
 def transpose_by_matrix(delta, w, input_shape, *, stride=1, padding=0) -> np.ndarray:
@@ -59,12 +58,12 @@ def transpose_by_scatter(delta, w, input_shape, *, stride=1, padding=0) -> np.nd
     Then the input's padding is cropped. δ (Ho, Wo), w (kh, kw), float or sympy; returns (H, W).
     One vectorised add per output position, Ho·Wo of them: each residual sends the whole kernel back.
     """
-    delta, w, (h, wd), (sh, sw), (ph, pw) = _delta_for(delta, w, input_shape, stride, padding)
+    delta, w, (h, width), (sh, sw), (ph, pw) = _delta_for(delta, w, input_shape, stride, padding)
     kh, kw = w.shape
-    grad = zeros((h + 2 * ph, wd + 2 * pw), V.common_dtype(delta, w))
+    grad = zeros((h + 2 * ph, width + 2 * pw), np.result_type(delta, w))
     for (u, v), d in np.ndenumerate(delta):
         grad[sh * u : sh * u + kh, sw * v : sw * v + kw] += d * w
-    return np.ascontiguousarray(grad[ph : ph + h, pw : pw + wd])
+    return np.ascontiguousarray(grad[ph : ph + h, pw : pw + width])
 
 
 def conv_transpose2d(x, w, b=None, *, stride=1, padding=0, output_padding=0) -> np.ndarray:
@@ -79,7 +78,7 @@ def conv_transpose2d(x, w, b=None, *, stride=1, padding=0, output_padding=0) -> 
     x, w = V.array(x, "x"), V.array(w, "w")
     if x.ndim != 4 or w.ndim != 4:
         raise ValueError(f"x must be 4-D (N, C_in, H, W) and w 4-D (C_in, C_out, kh, kw); got shapes {x.shape} and {w.shape}")
-    n, c_in, h, wd = x.shape
+    n, c_in, h, width = x.shape
     cw, c_out, kh, kw = w.shape
     if cw != c_in:
         raise ValueError(f"w has {cw} input channel(s) on its first axis (shape {w.shape}) but x has {c_in}: they must match")
@@ -87,7 +86,7 @@ def conv_transpose2d(x, w, b=None, *, stride=1, padding=0, output_padding=0) -> 
     oh, ow = V.pair(output_padding, "output_padding", minimum=0)
     if oh >= sh or ow >= sw:
         raise ValueError(f"output_padding must be smaller than the stride {(sh, sw)}; got {(oh, ow)}")
-    out_h, out_w = (h - 1) * sh - 2 * ph + kh + oh, (wd - 1) * sw - 2 * pw + kw + ow
+    out_h, out_w = (h - 1) * sh - 2 * ph + kh + oh, (width - 1) * sw - 2 * pw + kw + ow
     if out_h < 1 or out_w < 1:
         raise ValueError(f"padding {(ph, pw)} leaves no output: the size would be {(out_h, out_w)}")
     y = conv2d_backward_input(x, w, (n, c_out, out_h, out_w), stride=(sh, sw), padding=(ph, pw))
@@ -106,8 +105,8 @@ def coverage(input_shape, kernel_size, *, stride=1, padding=0) -> np.ndarray:
     is also what a transposed convolution makes of a constant map. Even in the interior exactly when
     the stride divides the kernel size; otherwise it alternates, a checkerboard.
     """
-    h, wd = V.shape(input_shape, "input_shape", 2)
+    h, width = V.shape(input_shape, "input_shape", 2)
     kh, kw = V.pair(kernel_size, "kernel_size")
     ones = np.ones((kh, kw))
-    out = conv2d(np.zeros((h, wd)), ones, stride=stride, padding=padding).shape
-    return conv2d_backward_input(np.ones(out), ones, (h, wd), stride=stride, padding=padding)
+    out = conv2d(np.zeros((h, width)), ones, stride=stride, padding=padding).shape
+    return conv2d_backward_input(np.ones(out), ones, (h, width), stride=stride, padding=padding)

@@ -22,11 +22,11 @@ def conv_matrix(w, input_shape, *, stride=1, padding=0) -> np.ndarray:
     w = V.array(w, "w")
     if w.ndim != 2:
         raise ValueError(f"w must be one 2-D kernel (kh, kw); got shape {w.shape}")
-    h, wd = V.shape(input_shape, "input_shape", 2)
-    basis = zeros((h * wd, 1, h, wd), w.dtype)
-    basis.reshape(h * wd, -1)[np.arange(h * wd), np.arange(h * wd)] = 1
+    h, width = V.shape(input_shape, "input_shape", 2)
+    basis = zeros((h * width, 1, h, width), w.dtype)
+    basis.reshape(h * width, -1)[np.arange(h * width), np.arange(h * width)] = 1
     z = conv2d(basis, w[None, None], stride=stride, padding=padding)
-    return np.ascontiguousarray(z.reshape(h * wd, -1).T)
+    return np.ascontiguousarray(z.reshape(h * width, -1).T)
 
 
 def layer_counts(input_shape, kernel_size, out_channels, *, stride=1, padding=0, bias=True) -> dict[str, int]:
@@ -36,16 +36,11 @@ def layer_counts(input_shape, kernel_size, out_channels, *, stride=1, padding=0,
     conv params = K·C·kh·kw (+ K biases); conv connections (multiply-adds) = K·Ho·Wo·C·kh·kw;
     dense params = (C·H·W)·(K·Ho·Wo) (+ K·Ho·Wo biases); dense connections = (C·H·W)·(K·Ho·Wo).
     """
-    c, h, wd = V.shape(input_shape, "input_shape", 3)
+    c, h, width = V.shape(input_shape, "input_shape", 3)
     kh, kw = V.pair(kernel_size, "kernel_size")
-    sh, sw = V.pair(stride, "stride")
-    ph, pw = V.pair(padding, "padding", minimum=0)
-    if isinstance(out_channels, bool) or not isinstance(out_channels, (int, np.integer)) or out_channels < 1:
-        raise ValueError(f"out_channels must be a positive int; got {out_channels!r}")
-    ho = V.output_size(h, kh, sh, ph, "rows")
-    wo = V.output_size(wd, kw, sw, pw, "columns")
-    k = int(out_channels)
-    n_in, n_out = c * h * wd, k * ho * wo
+    k = V.count(out_channels, "out_channels")
+    ho, wo = V.window((h, width), (kh, kw), stride, padding).out_hw
+    n_in, n_out = c * h * width, k * ho * wo
     return {
         "conv_params": k * c * kh * kw + (k if bias else 0),
         "conv_connections": n_out * c * kh * kw,

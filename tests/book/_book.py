@@ -28,9 +28,19 @@ CHROMIUM_ARGS = [
 SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints", "node_modules", ".pytest_cache"}
 
 
-def toc_files() -> list[str]:
-    """Every document of _toc.yml (without suffix, relative to the root), in reading order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+def toc_paths() -> list[Path]:
+    """Every table of contents at the root: _toc.yml first, then any other edition's (_toc.zh.yml, …)."""
+    main = ROOT / "_toc.yml"
+    return [main] + sorted(p for p in ROOT.glob("_toc*.yml") if p != main)
+
+
+def toc_files(toc: Path | str = "_toc.yml") -> list[str]:
+    """Every document of a table of contents (without suffix, relative to the root), in reading order.
+
+    Read from the file itself, whatever its shape (parts, chapters, sections, at any depth), so a
+    chapter added to the toc is tested everywhere without touching a test.
+    """
+    toc = yaml.safe_load((ROOT / toc).read_text(encoding="utf-8"))
     found = [toc["root"]]
 
     def walk(entries):
@@ -43,6 +53,21 @@ def toc_files() -> list[str]:
     walk(toc.get("parts"))
     walk(toc.get("chapters"))
     return found
+
+
+def pages_calling(*names: str) -> list[str]:
+    """The notebooks of _toc.yml (as doc names, in reading order) whose code cells call one of `names`, e.g. 'PoolingStepper('."""
+    import nbformat
+
+    pages = []
+    for doc in toc_files():
+        path = toc_source(doc)
+        if path.suffix != ".ipynb":
+            continue
+        code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+        if any(name in code for name in names):
+            pages.append(doc)
+    return pages
 
 
 def toc_source(doc: str) -> Path:

@@ -6,12 +6,13 @@ moment the package changes, and make diffs unreadable.
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import nbformat
 import pytest
 
-from _book import ROOT, toc_files, toc_source
+from _book import ROOT, toc_files, toc_paths, toc_source
 
 
 def committed_notebooks() -> list[str]:
@@ -47,30 +48,35 @@ def test_notebook_is_committed_without_outputs(path):
     assert "widgets" not in nb.metadata, f"{path} carries saved widget state in its metadata"
 
 
-# The book's pages: the project brief's list, plus the how-to-read page, in this order.
-EXPECTED_TOC = [
-    "book/intro",
-    "book/00_how_to_read",
-    "book/01_where_kernels_come_from",
-    "book/02_parameters",
-    "book/03_backprop",
-    "book/03_1_pooling_residual",
-    "book/03_2_conv_residual",
-    "book/03_3_kernel_gradients",
-    "book/04_models",
-    "book/05_summary",
-    "book/06_cnn_that_learns",
-    "book/errata",
-    "book/glossary",
-    "book/references",
-]
+# The book's pages come from the toc (tests/book/_book.py reads it): adding a chapter means
+# adding it to _toc.yml, and these tests then check it like every other page.
+TOCS = [str(p.relative_to(ROOT)) for p in toc_paths()]
 
 
-def test_toc_lists_exactly_the_books_pages_in_order():
-    assert toc_files() == EXPECTED_TOC
+def _number(doc: str) -> tuple[int, ...] | None:
+    """A lecture chapter's or section's number, from its file name (03_backprop → (3,), 03_1_… → (3, 1)); else None."""
+    found = re.match(r"\d+(?:_\d+)*(?=_|$)", doc.rsplit("/", 1)[-1])
+    return tuple(int(n) for n in found.group().split("_")) if found else None
 
 
-@pytest.mark.parametrize("doc", EXPECTED_TOC)
+def _numbered(doc: str) -> bool:
+    return _number(doc) is not None
+
+
+@pytest.mark.parametrize("toc", TOCS)
+def test_toc_keeps_the_lectures_order(toc):
+    """The root page first, then the numbered pages in the order of their numbers (the lecture's),
+    then the reference pages; no page twice."""
+    docs = toc_files(toc)
+    assert docs[0] == "book/intro"
+    assert len(set(docs)) == len(docs), f"{toc} lists a page twice"
+    numbered = [d for d in docs[1:] if _numbered(d)]
+    assert numbered and numbered == sorted(numbered, key=_number), f"{toc}: numbered pages out of their order: {numbered}"
+    first_reference = next((i for i, d in enumerate(docs[1:]) if not _numbered(d)), len(docs) - 1)
+    assert all(not _numbered(d) for d in docs[1 + first_reference :]), f"{toc}: a numbered page after the reference pages"
+
+
+@pytest.mark.parametrize("doc", sorted({doc for toc in TOCS for doc in toc_files(toc)}))
 def test_every_toc_entry_has_a_source(doc):
     assert toc_source(doc).stat().st_size > 0
 

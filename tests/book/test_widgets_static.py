@@ -26,7 +26,7 @@ from nbclient import NotebookClient
 
 from test_widgets import caption, numbers  # tests/ is on sys.path (tests/conftest.py)
 
-from _book import block_outside, chromium, wait_for
+from _book import block_outside, chromium, pages_calling, wait_for
 import convbp
 from convbp import filters
 from convbp.widgets import ConvStepper, PoolingStepper
@@ -162,7 +162,8 @@ def test_built_book_steps_without_a_kernel(browser, book_url, which):
 
 # -- Every control a reader can reach, on every page of the built book that embeds widgets -----------
 
-WIDGET_PAGES = ["01_where_kernels_come_from.html", "03_1_pooling_residual.html", "03_2_conv_residual.html", "03_3_kernel_gradients.html"]
+# The pages that embed a stepper or the kernel editor, found in the toc's notebooks (a new chapter with one is tested too).
+WIDGET_PAGES = [doc.removeprefix("book/") + ".html" for doc in pages_calling("PoolingStepper(", "ConvStepper(", "KernelEditor(")]
 WIDGETS = ".convbp-pooling-stepper, .convbp-conv-stepper, .convbp-kernel-editor"
 PAGE_BUDGET = 3_000_000  # bytes, widget state included (issue 10)
 RENDER_LOG = ROOT / "_build" / "widget-render-ms.json"  # what the last run measured, for the report

@@ -13,6 +13,9 @@ import ipywidgets as W
 from ipywidgets.widgets.widget_string import HTMLStyle
 import numpy as np
 
+from ._views import chosen, switch
+from ._where import static_book
+
 # Colours: the window being read and the cell being written differ in hue (amber / blue, told apart
 # by colour-blind readers too) AND in outline (dashed / solid), and set their own dark text so they
 # stay readable when the page is in dark mode.
@@ -60,6 +63,27 @@ def quietly(widget):
         yield
     finally:
         widget._quiet = False
+
+
+def onehot(shape, index) -> np.ndarray:
+    """Zeros with a single one at `index`: a residual sent back from one window alone."""
+    e = np.zeros(shape)
+    e[index] = 1.0
+    return e
+
+
+def numbered(shape) -> np.ndarray:
+    """1, 2, …, n in a grid: a fresh residual that fits a new shape, and, pushed through rot180 / dilate /
+    zero_pad, a tag telling which entry lands where (0 = a zero that was added)."""
+    return np.arange(1, int(np.prod(shape)) + 1, dtype=float).reshape(shape)
+
+
+def fit_delta(delta: np.ndarray, shape) -> tuple[np.ndarray, str]:
+    """δ kept if it has z's new `shape`, else 1, 2, … in that shape, with the note that says so ('' if kept)."""
+    if delta.shape == tuple(shape):
+        return delta, ""
+    fresh = numbered(shape)
+    return fresh, f"z is now {shape[0]}×{shape[1]}, so δ was reset to {grid_text(fresh)} (edit it above)."
 
 
 def sub(*indices: int) -> str:
@@ -265,15 +289,43 @@ class Stepper(W.VBox):
 
     Static book (static_book()): every combination of the discrete choices is a precomputed view (its own
     disabled boxes and its own Steps) in nested Stacks switched by the choices in the browser (_views.switch).
-    Live: one set of enabled boxes and one Steps; every change recomputes through convbp.
-    Subclasses pass their rows of controls, the body (static: self.views from _views.switch; live: a Steps)
-    and the note; .steps/.frames/.slider then always mean the view on show.
+    Live: one set of enabled boxes and one Steps; every change recomputes through convbp (the subclass's
+    _on_edit). Subclasses compute their first example and make their choice widgets, then call this with
+    them; .steps/.frames/.slider then always mean the view on show.
     """
 
     views = None  # static: the nested Stack of views; live: None
     INPUTS: tuple[str, ...] = ()  # the state's entries the reader types, named in an overflow note
 
-    def __init__(self, rows, body, note: str):
+    def __init__(self, frames, state: dict, choices, *, static_rows, live_rows, view, what: str, works: str, greyed: str):
+        """frames, state: the first example, computed; choices: (widget, its option values) for each discrete choice.
+
+        Live: live_rows() -> (rows, boxes) makes the free boxes (only under a kernel); every box and every
+        choice is observed by _on_edit, and the body is one Steps of `frames`. Static: view(*values) makes
+        the view for each combination of the choices' values (and may fill .view_states); the body is
+        _views.switch over them, under static_rows; the note names what works here (`works`) and what is
+        `greyed` out.
+        """
+        self._quiet = False  # set while Python itself refits a box (quietly), so that its observer stays still
+        self.live = not static_book()
+        for name, value in state.items():
+            setattr(self, name, value)
+        widgets = [widget for widget, _ in choices]
+        if self.live:
+            rows, boxes = live_rows()
+            for box in (*boxes, *widgets):
+                box.observe(self._on_edit, names="value")
+            body, note = Steps(frames, what), live_note("every change recomputes every step with convbp")
+        else:
+            self.view_states = {}
+
+            def nested(picked):
+                if len(picked) == len(choices):
+                    return view(*picked)
+                return [nested((*picked, value)) for value in choices[len(picked)][1]]
+
+            self.views = body = switch(widgets, nested(()))
+            rows, note = static_rows, static_note(works, greyed)
         self.error = ""
         self.message = W.HTML()
         self.note = W.HTML(note)
@@ -293,8 +345,6 @@ class Stepper(W.VBox):
     # The Steps the reader sees, whichever view is chosen.
     @property
     def steps(self) -> Steps:
-        from ._views import chosen
-
         view = chosen(self.views) if self.views is not None else self.body
         return view if isinstance(view, Steps) else next(c for c in view.children if isinstance(c, Steps))
 

@@ -21,6 +21,7 @@ import sympy
 from .. import blocks, conv, pool
 from .. import _validate as V
 from ..symbolic import symbol_grid
+from . import _frames as F
 
 Cell = tuple[int, int]
 
@@ -38,12 +39,6 @@ class Path:
     via: Cell | None
     term: sympy.Expr
     value: float
-
-
-def _onehot(shape, index) -> np.ndarray:
-    e = np.zeros(shape)
-    e[index] = 1.0
-    return e
 
 
 def _index(grid) -> dict:
@@ -109,9 +104,7 @@ class ConvLayer:
         self.grad_b = float(conv.conv2d_backward_bias(delta))
         # The lecture's recipe: δ dilated by the stride, zero-padded by kernel size − 1 (and by the
         # rows/columns a strided pass never reached, on the bottom and right), under rot180(w).
-        (kh, kw), (ho, wo) = w.shape, delta.shape
-        extra = (a.shape[0] - ((ho - 1) * s[0] + kh), a.shape[1] - ((wo - 1) * s[1] + kw))
-        widths = ((kh - 1, kh - 1 + extra[0]), (kw - 1, kw - 1 + extra[1]))
+        widths = V.window(a.shape, w.shape, s).residual_padding
         self.d_tilde_sym = blocks.zero_pad(blocks.dilate(self.D, s), widths)
         self.d_tilde = blocks.zero_pad(blocks.dilate(delta, s), widths)
         self.dilated = blocks.zero_pad(blocks.dilate(np.ones(delta.shape), s), widths) == 0  # zeros the recipe added
@@ -168,8 +161,7 @@ class PoolLayer:
     MAX_INPUT, MAX_WINDOW = 6, 3
 
     def __init__(self, a, delta, size, stride=None, mode: str = "max"):
-        if mode not in ("max", "avg"):
-            raise ValueError(f"mode must be 'max' or 'avg'; got {mode!r}")
+        V.one_of(mode, ("max", "avg"), "mode")
         a = _grid2d(a, "a", self.MAX_INPUT)
         delta = _grid2d(delta, "delta", self.MAX_INPUT)
         self.size = V.pair(size, "size")
@@ -185,8 +177,8 @@ class PoolLayer:
         self._id = _index(self.D)
         self.share = sympy.Rational(1, self.size[0] * self.size[1])
         outs = list(np.ndindex(*delta.shape))
-        self.windows = {pq: pool.avg_pool2d_backward(_onehot(delta.shape, pq), a.shape, self.size, stride=self.stride) != 0 for pq in outs}
-        self.winner = {pq: pool.max_pool2d_backward(_onehot(delta.shape, pq), a, self.size, stride=self.stride) != 0 for pq in outs}
+        self.windows = {pq: pool.avg_pool2d_backward(F.onehot(delta.shape, pq), a.shape, self.size, stride=self.stride) != 0 for pq in outs}
+        self.winner = {pq: pool.max_pool2d_backward(F.onehot(delta.shape, pq), a, self.size, stride=self.stride) != 0 for pq in outs}
         if mode == "max":
             self.grad = pool.max_pool2d_backward(delta, a, self.size, stride=self.stride)
             # Linear in δ: each window's residual, times 1 where that window's maximum is.

@@ -64,3 +64,29 @@ def chosen(top: W.Stack):
     for _ in range(top.convbp_depth):
         view = view.children[view.selected_index]
     return view
+
+
+def restock(top: W.Stack, views) -> None:
+    """Put new `views` (nested as for switch) into the Stacks switch() built, keeping its links.
+
+    Only the last control's option count may change (a live edit that resizes a grid); set that
+    control's new options afterwards, so that its index never points past the views.
+    """
+
+    def fill(stack: W.Stack, node, depth: int) -> None:
+        if depth == top.convbp_depth - 1:
+            stack.children = tuple(node)
+            stack.selected_index = min(stack.selected_index or 0, len(node) - 1)  # never past the views
+            return
+        for child, sub in zip(stack.children, node):
+            fill(child, sub, depth + 1)
+
+    fill(top, views, 0)
+
+
+def leaves(top: W.Stack, *path: int) -> list:
+    """The views of the last control under `path` (one option index for each control above it)."""
+    stack = top
+    for index in path:
+        stack = stack.children[index]
+    return list(stack.children)

@@ -8,8 +8,6 @@ import numpy as np
 from .. import blocks, conv
 from .. import _validate as V
 from . import _frames as F
-from ._views import switch
-from ._where import static_book
 
 DEFAULT_A = [[1, 2, 0], [3, 1, 2], [0, 1, 3]]
 DEFAULT_W = [[1, 2], [-1, 0]]
@@ -17,17 +15,6 @@ DEFAULT_DELTA = [[1, -1], [2, 1]]
 STRIDES = [1, 2]  # the choices 3.2 and 3.3 discuss; each is a precomputed view in the static book
 PADDINGS = [0, 1]
 MAX_STEPS = 120  # every step is embedded in the static page; more would not be read anyway
-
-
-def _onehot(shape, index) -> np.ndarray:
-    e = np.zeros(shape)
-    e[index] = 1.0
-    return e
-
-
-def _numbered(shape) -> np.ndarray:
-    """1, 2, …, n in a grid: pushed through rot180 / dilate / zero_pad it tells which entry lands where (0 = a zero that was added)."""
-    return np.arange(1, int(np.prod(shape)) + 1, dtype=float).reshape(shape)
 
 
 def _window_entry(stride: int, padding: int) -> str:
@@ -64,9 +51,7 @@ class ConvStepper(F.Stepper):
         w = np.asarray(DEFAULT_W if w is None else w, dtype=float)
         delta = np.asarray(DEFAULT_DELTA if delta is None else delta, dtype=float)
         frames, state = self._compute(a, w, delta, stride, padding)  # a bad argument raises here
-        self._quiet = False
         self._first = (a.shape, w.shape, stride, padding)
-        self.live = not static_book()
         self.strides = sorted({*STRIDES, stride})
         self.paddings = sorted({*PADDINGS, padding})
         self.stride_choice = W.ToggleButtons(options=[(str(s), s) for s in self.strides], value=stride, description="stride", tooltip="stride: how far the window moves",
@@ -75,29 +60,24 @@ class ConvStepper(F.Stepper):
         self.padding_choice = W.ToggleButtons(options=[(str(p), p) for p in self.paddings], value=padding, description="padding", tooltip="padding: zeros around the input",
                                               tooltips=[f"padding {p}" for p in self.paddings], style={"button_width": "3.5em", "description_width": "initial"},
                                              layout=W.Layout(display="flex", align_items="center"))
-        for name, value in state.items():
-            setattr(self, name, value)
         choices = W.HBox([self.stride_choice, self.padding_choice], layout=W.Layout(flex_flow="row wrap"))
-        if self.live:
+
+        def live_rows():
             self.a_box = F.grid_box(a, "a (input)")
             self.w_box = F.grid_box(w, "w (kernel)")
             self.delta_box = F.grid_box(delta, "δ (residual)")
             self.stride_box = F.int_box(stride, "stride")
             self.padding_box = F.int_box(padding, "padding")
-            for box in (self.a_box, self.w_box, self.delta_box, self.stride_box, self.padding_box, self.stride_choice, self.padding_choice):
-                box.observe(self._on_edit, names="value")
             rows = [W.HBox([self.a_box, self.w_box]), W.HBox([self.delta_box, self.stride_box, self.padding_box]), choices]
-            super().__init__(rows, F.Steps(frames, "convolution example"), F.live_note("every change recomputes every step with convbp"))
-        else:
-            self.view_states = {}
-            views = [[self._static_view(a, w, delta, (stride, padding), s, p) for p in self.paddings] for s in self.strides]
-            self.views = switch([self.stride_choice, self.padding_choice], views)
-            super().__init__(
-                [choices],
-                self.views,
-                F.static_note("the stride and padding choices, the step slider and ▶ (each choice has its own steps)",
-                              "The a, w, δ, stride and padding boxes are"),
-            )
+            return rows, (self.a_box, self.w_box, self.delta_box, self.stride_box, self.padding_box)
+
+        super().__init__(
+            frames, state, [(self.stride_choice, self.strides), (self.padding_choice, self.paddings)],
+            static_rows=[choices], live_rows=live_rows,
+            view=lambda s, p: self._static_view(a, w, delta, (stride, padding), s, p), what="convolution example",
+            works="the stride and padding choices, the step slider and ▶ (each choice has its own steps)",
+            greyed="The a, w, δ, stride and padding boxes are",
+        )
         self.add_class("convbp-conv-stepper")  # lets a page (and the browser tests) find this widget
 
     def example(self) -> dict:
@@ -107,7 +87,7 @@ class ConvStepper(F.Stepper):
     def _static_view(self, a, w, delta, given, s, p) -> W.Widget:
         try:
             shape = self._output_shape(a, w, s, p)
-            d = delta if (s, p) == given or delta.shape == shape else _numbered(shape)
+            d = delta if (s, p) == given or delta.shape == shape else F.numbered(shape)
             frames, state = self._compute(a, w, d, s, p)
         except (ValueError, TypeError) as exc:  # a choice that does not fit this example: say so in its view
             return W.HTML(F.error_html(f"stride {s}, padding {p} does not fit this example: {exc}"))
@@ -127,8 +107,7 @@ class ConvStepper(F.Stepper):
         for name, grid, most in (("a", a, 6), ("w", w, 4)):
             if grid.ndim != 2 or grid.shape[0] > most or grid.shape[1] > most:
                 raise ValueError(f"{name} must be a 2-D grid of at most {most}×{most} here; got shape {grid.shape}")
-        strides, paddings = V.pair(stride, "stride"), V.pair(padding, "padding", minimum=0)
-        shape = tuple(V.output_size(n, k, s, p, axis) for n, k, s, p, axis in zip(a.shape, w.shape, strides, paddings, ("rows", "columns")))
+        shape = V.window(a.shape, w.shape, stride, padding).out_hw
         steps = 2 * shape[0] * shape[1] + a.size
         if steps > MAX_STEPS:
             raise ValueError(f"stride {stride} and padding {padding} would make this example take {steps} steps; "
@@ -145,9 +124,9 @@ class ConvStepper(F.Stepper):
         a_pad = blocks.zero_pad(a, padding)
         pad = {ij: F.PAD for ij in F.cells(blocks.zero_pad(np.ones(a.shape), padding) == 0)}
         # Window (u, v) in the padded input: a one at z_uv, sent back through a kernel of ones, covers exactly it.
-        windows = [conv.conv2d_backward_input(_onehot(z.shape, uv), np.ones(w.shape), a_pad.shape, stride=stride) != 0 for uv in np.ndindex(z.shape)]
+        windows = [conv.conv2d_backward_input(F.onehot(z.shape, uv), np.ones(w.shape), a_pad.shape, stride=stride) != 0 for uv in np.ndindex(z.shape)]
         frames = self._forward(a, w, z, a_pad, pad, padding, windows)
-        frames += self._residual(a, w, delta, grad_a, z, stride, padding)
+        frames += self._residual(a, w, delta, grad_a, stride, padding)
         frames += self._kernel_gradient(a, w, delta, a_pad, pad, grad_w, grad_b, stride, padding, windows)
         state = dict(a=a, w=w, delta=delta, stride=stride, padding=padding, result=z, grad_a=grad_a, grad_w=grad_w, grad_b=grad_b)
         return frames, state
@@ -175,15 +154,14 @@ class ConvStepper(F.Stepper):
             frames.append(F.frame(f"Forward · z term by term · {k + 1} of {len(steps)}", tables, caption))
         return frames
 
-    def _residual(self, a, w, delta, grad_a, z, stride, padding) -> list[str]:
+    def _residual(self, a, w, delta, grad_a, stride, padding) -> list[str]:
         kh, kw = w.shape
         # The recipe's picture: δ dilated by the stride, padded by kernel size − 1 (plus rows/columns a strided pass never reached).
-        unreached = (a.shape[0] + 2 * padding - ((z.shape[0] - 1) * stride + kh), a.shape[1] + 2 * padding - ((z.shape[1] - 1) * stride + kw))
-        widths = ((kh - 1, kh - 1 + unreached[0]), (kw - 1, kw - 1 + unreached[1]))
+        widths = V.window(a.shape, w.shape, stride, padding).residual_padding
         d_pad = blocks.zero_pad(blocks.dilate(delta, stride), widths)
-        which_d = blocks.zero_pad(blocks.dilate(_numbered(delta.shape), stride), widths).astype(int)
+        which_d = blocks.zero_pad(blocks.dilate(F.numbered(delta.shape), stride), widths).astype(int)
         rot = blocks.rot180(w)
-        which_w = blocks.rot180(_numbered(w.shape)).astype(int)
+        which_w = blocks.rot180(F.numbered(w.shape)).astype(int)
         added = {ij: F.PAD for ij in F.cells(which_d == 0)}
         steps = list(np.ndindex(a.shape))
         frames = []
@@ -252,10 +230,7 @@ class ConvStepper(F.Stepper):
             padding = self.padding_choice.value if owner is self.padding_choice else self.padding_box.value
             note = ""
             if owner is not self.delta_box:
-                shape = self._output_shape(a, w, stride, padding)
-                if shape != delta.shape:
-                    delta = _numbered(shape)
-                    note = f"z is now {shape[0]}×{shape[1]}, so δ was reset to {F.grid_text(delta)} (edit it above)."
+                delta, note = F.fit_delta(delta, self._output_shape(a, w, stride, padding))
             fitted.update(delta=delta, note=note, stride=stride, padding=padding)
             return self._compute(a, w, delta, stride, padding)
 

@@ -24,7 +24,10 @@ import ipywidgets as W
 import numpy as np
 
 from . import _frames as F
-from ._routes import Cell, ConvLayer, Path, PoolLayer
+from . import conv as stepper
+from . import pooling
+from ._routes import Cell, ConvLayer, PoolLayer
+from ._views import chosen, leaves, restock, switch
 from ._where import static_book
 
 # Paul Tol's "light" scheme: told apart with the common colour-vision deficiencies, made for
@@ -330,10 +333,11 @@ LIVE_NOTE = "<div class='convbp-note' style='font-size:0.9em;margin:2px 0'>✎ L
 
 
 class CellPicker(W.VBox):
-    """Cell buttons laid out like the grid, jslinked in the browser to a Stack of precomputed views.
+    """Cell buttons laid out like the grid, switching precomputed views in the browser (`_views.switch`).
 
-    Subclasses give `_layers()` (the examples, one per mode), `_cells(layer)` (button labels and
-    tooltips) and `_view(layer, index)`; `boxes` are the typed entries, live only under a kernel.
+    Subclasses give `_compute_views(from_boxes)` -> (button labels, tooltips, views per mode) and set
+    `_shape` (the buttons' grid); `boxes` are the typed entries, live only under a kernel. With `modes`,
+    a toggle above the buttons switches between the modes' views, the picked cell kept.
     """
 
     modes: tuple[str, ...] = ()
@@ -349,20 +353,20 @@ class CellPicker(W.VBox):
             box.disabled = self.static
             if not self.static:
                 box.observe(self._on_edit, names="value")
-        self.picker = W.ToggleButtons(options=[("·", 0)], description="", tooltip=what, style={"button_width": "3.6em"})
+        labels, tooltips, per_mode = self._compute_views()
+        picked = min(picked, len(labels) - 1)
+        self.picker = W.ToggleButtons(options=list(zip(labels, range(len(labels)))), index=picked, description="", tooltip=what,
+                                      tooltips=tooltips, style={"button_width": "3.6em"})
         self.picker.add_class("convbp-cellpicker")
+        self.picker.add_class(f"convbp-cols-{self._shape[1]}")
         self.picker_label = W.HTML(f"<span style='font-weight:650'>{what}</span>")
         self.mode = None
-        self.inner = [W.Stack([]) for _ in (self.modes or ("one",))]
-        for stack in self.inner:
-            W.jslink((self.picker, "index"), (stack, "selected_index"))
+        views = [[W.HTML(v) for v in mode_views] for mode_views in per_mode]
         if self.modes:
             self.mode = W.ToggleButtons(options=[(m, i) for i, m in enumerate(self.modes)], description="pooling", tooltips=list(self.modes))
-            self.stack = W.Stack(self.inner, selected_index=0)
-            W.jslink((self.mode, "index"), (self.stack, "selected_index"))
+            self.stack = switch([self.mode, self.picker], views)
         else:
-            self.stack = self.inner[0]
-        self._show(self._compute_views(), picked)
+            self.stack = switch([self.picker], views[0])
         top = [self.mode] if self.mode is not None else []
         super().__init__([*top, self.picker_label, self.picker, *([W.HBox(boxes, layout=W.Layout(flex_flow="row wrap"))] if boxes else []), self.note, self.message, self.stack])
         self.add_class("convbp-picker")
@@ -370,30 +374,25 @@ class CellPicker(W.VBox):
     # what the reader sees
     @property
     def current(self) -> str:
-        """The view shown: the selected mode's stack, at the picked cell."""
-        stack = self.inner[self.stack.selected_index if self.modes else 0]
-        return stack.children[stack.selected_index].value
+        """The view shown: the selected mode's views, at the picked cell."""
+        return chosen(self.stack).value
 
     def views(self, mode: int = 0) -> list[str]:
-        return [v.value for v in self.inner[mode].children]
+        return [v.value for v in leaves(self.stack, *([mode] if self.modes else []))]
 
     def pick(self, index: int) -> None:
         """Press button `index` from Python (the browser does the same through the jslinks)."""
         self.picker.index = index
-        for stack in self.inner:
-            stack.selected_index = index
 
     def _show(self, computed, picked: int) -> None:
         labels, tooltips, per_mode = computed
         picked = min(picked, len(labels) - 1)
-        for stack, views in zip(self.inner, per_mode):
-            stack.children = tuple(W.HTML(v) for v in views)
-            stack.selected_index = picked
-        rows, cols = self._shape
+        views = [[W.HTML(v) for v in mode_views] for mode_views in per_mode]
+        restock(self.stack, views if self.modes else views[0])
         for c in list(self.picker._dom_classes):
             if c.startswith("convbp-cols-"):
                 self.picker.remove_class(c)
-        self.picker.add_class(f"convbp-cols-{cols}")
+        self.picker.add_class(f"convbp-cols-{self._shape[1]}")
         self.picker.options = list(zip(labels, range(len(labels))))
         self.picker.tooltips = tooltips
         self.picker.index = picked
@@ -419,10 +418,9 @@ class ConvInputPicker(CellPicker):
     .layer holds the example (convbp's numbers and the symbolic sums behind every view).
     """
 
-    A = [[1, 2, 0], [3, 1, 2], [0, 1, 3]]  # the 3.2 stepper's example
-    W_ = [[1, 2], [-1, 0]]
+    A, W_ = stepper.DEFAULT_A, stepper.DEFAULT_W  # the 3.2 stepper's example
     WHAT, CLASS = "Pick an input cell aᵤᵥ:", "convbp-input-picker"
-    DELTA = [[1, -1], [2, 1]]
+    DELTA = stepper.DEFAULT_DELTA
 
     def __init__(self, a=None, w=None, delta=None, stride: int = 1, cell: Cell = (0, 1)):
         self.layer = ConvLayer(self.A if a is None else a, self.W_ if w is None else w, self.DELTA if delta is None else delta, stride)
@@ -446,8 +444,7 @@ class ConvInputPicker(CellPicker):
         w = F.parse_grid(self.w_box.value, "w", max_shape=(ConvLayer.MAX_KERNEL,) * 2)
         delta = F.parse_grid(self.delta_box.value, "delta", max_shape=(ConvLayer.MAX_INPUT,) * 2)
         z_shape = conv.conv2d(a, w, stride=self.stride_box.value).shape
-        if delta.shape != z_shape:
-            delta = np.arange(1.0, 1 + np.prod(z_shape)).reshape(z_shape)
+        delta = F.fit_delta(delta, z_shape)[0]
         self.layer = ConvLayer(a, w, delta, self.stride_box.value)
         with F.quietly(self):
             self.delta_box.value = F.grid_text(delta)
@@ -498,11 +495,11 @@ class PoolingPicker(CellPicker):
     """
 
     modes = ("max pooling", "average pooling")
-    A = [[1, 8, 4, 3], [7, 2, 1, 9], [6, 1, 2, 4], [8, 7, 6, 0]]
+    A = pooling.LECTURE_MAP
 
     def __init__(self, a=None, delta_max=None, delta_avg=None, size=2, stride=None, cell: Cell = (0, 1)):
         if a is None:  # the lecture's example, with the residual it gives each kind of pooling
-            a, delta_max, delta_avg = self.A, [[7, 3], [1, 4]], [[8, 4], [16, 4]]
+            a, delta_max, delta_avg = self.A, pooling.LECTURE_DELTA["max"], pooling.LECTURE_DELTA["avg"]
         delta_avg = delta_max if delta_avg is None else delta_avg
         self.layers = (PoolLayer(a, delta_max, size, stride, "max"), PoolLayer(a, delta_avg, size, stride, "avg"))
         first = self.layers[0]
@@ -526,7 +523,7 @@ class PoolingPicker(CellPicker):
             deltas = []
             for box, nm in ((self.dmax_box, "delta (max)"), (self.davg_box, "delta (avg)")):
                 d = F.parse_grid(box.value, nm, max_shape=(PoolLayer.MAX_INPUT,) * 2)
-                deltas.append(d if d.shape == shape else np.arange(1.0, 1 + np.prod(shape)).reshape(shape))
+                deltas.append(F.fit_delta(d, shape)[0])
             self.layers = (PoolLayer(a, deltas[0], size, stride, "max"), PoolLayer(a, deltas[1], size, stride, "avg"))
             with F.quietly(self):
                 self.dmax_box.value = F.grid_text(deltas[0])

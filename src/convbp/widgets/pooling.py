@@ -2,34 +2,73 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import ipywidgets as W
 import numpy as np
 
+from .. import _validate as V
 from .. import pool
 from . import _frames as F
-from ._views import switch
-from ._where import static_book
 
 LECTURE_MAP = [[1, 8, 4, 3], [7, 2, 1, 9], [6, 1, 2, 4], [8, 7, 6, 0]]
-LECTURE_DELTA = {"max": [[7, 3], [1, 4]], "avg": [[8, 4], [16, 4]]}
-MODES = {"max": "max pooling", "avg": "average pooling"}
 # The window settings chapter 3.1 discusses: the lecture's 2×2 stride 2, AlexNet's overlapping 3×3 stride 2,
 # and 3×3 stride 1 (every cell but the border in several windows). Each is a precomputed view in the static book.
 SETTINGS = [(2, 2), (3, 2), (3, 1)]
 
 
+@dataclass(frozen=True)
+class _Mode:
+    """Everything in which max and average pooling differ, for the stepper: one row per mode."""
+
+    name: str  # what the widget calls it
+    lecture_delta: list  # the residual the lecture sends back through it
+    forward: Callable  # (a, size, stride) -> z
+    backward: Callable  # (delta, a, size, stride) -> ∂J/∂a
+    forward_caption: Callable  # (z name, the window's values, z value) -> the forward frame's sentence
+    backward_caption: Callable  # (δ name, δ value, the cells it reaches, one cell's share, a) -> the backward frame's sentence
+    goes_to: str  # where every residual went, for the last frame
+    marks_route: bool  # whether the forward frame marks the cell δ will go back to (the maximum)
+
+
+def _max_back(dname, d, gets, share, a) -> str:
+    (i, j), = gets
+    return (
+        f"{dname} = {F.fmt(d)} goes back to the window's maximum, a{F.sub(i + 1, j + 1)} = {F.fmt(a[i, j])} "
+        f"(∂z/∂a = 1 there); the window's other cells get 0."
+    )
+
+
+def _avg_back(dname, d, gets, share, a) -> str:
+    return (
+        f"{dname} = {F.fmt(d)} is shared by the window's {len(gets)} cells: "
+        f"each gets {F.fmt(d)} / {len(gets)} = {F.fmt(share)}."
+    )
+
+
+MODE = {
+    "max": _Mode(
+        "max pooling", [[7, 3], [1, 4]],
+        lambda a, size, stride: pool.max_pool2d(a, size, stride=stride),
+        lambda d, a, size, stride: pool.max_pool2d_backward(d, a, size, stride=stride),
+        lambda zname, values, z: f"{zname} = max({', '.join(values)}) = <b>{F.fmt(z)}</b>",
+        _max_back, "its window's maximum", True,
+    ),
+    "avg": _Mode(
+        "average pooling", [[8, 4], [16, 4]],
+        lambda a, size, stride: pool.avg_pool2d(a, size, stride=stride),
+        lambda d, a, size, stride: pool.avg_pool2d_backward(d, a.shape, size, stride=stride),
+        lambda zname, values, z: f"{zname} = ({' + '.join(values)}) / {len(values)} = <b>{F.fmt(z)}</b>",
+        _avg_back, "every cell of its window, divided by the window's size", False,
+    ),
+}
+LECTURE_DELTA = {key: mode.lecture_delta for key, mode in MODE.items()}
+MODES = {key: mode.name for key, mode in MODE.items()}
+
+
 def _setting_label(size: int, stride: int) -> str:
     return f"{size}×{size}, stride {stride}" + (" (overlapping)" if stride < size else "")
-
-
-def _onehot(shape, index) -> np.ndarray:
-    e = np.zeros(shape)
-    e[index] = 1.0
-    return e
-
-
-def _numbered(shape) -> np.ndarray:
-    return np.arange(1, int(np.prod(shape)) + 1, dtype=float).reshape(shape)
 
 
 def _pooled_shape(a, size, stride) -> tuple[int, int]:
@@ -54,15 +93,12 @@ class PoolingStepper(F.Stepper):
     INPUTS = ("a", "delta")
 
     def __init__(self, a=None, delta=None, mode: str = "max", size: int = 2, stride=None):
-        if mode not in MODES:
-            raise ValueError(f"mode must be 'max' or 'avg'; got {mode!r}")
+        V.one_of(mode, MODE, "mode")
         a = np.asarray(LECTURE_MAP if a is None else a, dtype=float)
         delta = np.asarray(LECTURE_DELTA[mode] if delta is None else delta, dtype=float)
         stride = size if stride is None else stride
         frames, state = self._compute(a, delta, mode, size, stride)  # a bad argument raises here, before any widget exists
-        self._quiet = False
         self._first = (mode, size, stride)
-        self.live = not static_book()
         self.settings = SETTINGS if (size, stride) in SETTINGS else [(size, stride), *SETTINGS]
         # display:flex: ipywidgets 8 draws ToggleButtons as a block, with the label above the buttons.
         self.mode_box = W.ToggleButtons(options=[("max", "max"), ("average", "avg")], value=mode, description="pooling", tooltip="max or average pooling",
@@ -70,27 +106,22 @@ class PoolingStepper(F.Stepper):
                                              layout=W.Layout(display="flex", align_items="center"))
         self.window_box = W.Dropdown(options=[(_setting_label(*st), st) for st in self.settings], value=(size, stride),
                                      description="window", tooltip="window size and stride", layout=W.Layout(width="300px"))
-        for name, value in state.items():
-            setattr(self, name, value)
-        if self.live:
+
+        def live_rows():
             self.a_box = F.grid_box(a, "a (input)", "320px")
             self.delta_box = F.grid_box(delta, "δ (next)", "320px")
             self.size_box = F.int_box(size, "size")
             self.stride_box = F.int_box(stride, "stride")
-            for box in (self.a_box, self.delta_box, self.mode_box, self.window_box, self.size_box, self.stride_box):
-                box.observe(self._on_edit, names="value")
             rows = [W.HBox([self.a_box, self.delta_box]), W.HBox([self.mode_box]), W.HBox([self.window_box, self.size_box, self.stride_box])]
-            super().__init__(rows, F.Steps(frames, "pooling example"), F.live_note("every change recomputes every step with convbp"))
-        else:
-            self.view_states = {}
-            views = [[self._static_view(a, delta, mode, size, stride, m, st) for st in self.settings] for m in MODES]
-            self.views = switch([self.mode_box, self.window_box], views)
-            super().__init__(
-                [W.HBox([self.mode_box]), W.HBox([self.window_box])],
-                self.views,
-                F.static_note("the pooling and window choices, the step slider and ▶ (each choice has its own steps)",
-                              "The a, δ, size and stride boxes are"),
-            )
+            return rows, (self.a_box, self.delta_box, self.size_box, self.stride_box)
+
+        super().__init__(
+            frames, state, [(self.mode_box, list(MODES)), (self.window_box, self.settings)],
+            static_rows=[W.HBox([self.mode_box]), W.HBox([self.window_box])], live_rows=live_rows,
+            view=lambda m, st: self._static_view(a, delta, mode, size, stride, m, st), what="pooling example",
+            works="the pooling and window choices, the step slider and ▶ (each choice has its own steps)",
+            greyed="The a, δ, size and stride boxes are",
+        )
         self.add_class("convbp-pooling-stepper")  # lets a page (and the browser tests) find this widget
 
     def example(self) -> dict:
@@ -121,23 +152,20 @@ class PoolingStepper(F.Stepper):
             return np.asarray(LECTURE_DELTA[m], dtype=float)
         if delta.shape == shape:
             return delta
-        return _numbered(shape)
+        return F.numbered(shape)
 
     # -- computing ---------------------------------------------------------------------------
     def _compute(self, a, delta, mode, size, stride):
         """(frames, state) for one example; assigns nothing, so a failure leaves the widget as it was."""
-        if mode == "max":
-            z = pool.max_pool2d(a, size, stride=stride)
-            back = lambda d: pool.max_pool2d_backward(d, a, size, stride=stride)  # noqa: E731
-        else:
-            z = pool.avg_pool2d(a, size, stride=stride)
-            back = lambda d: pool.avg_pool2d_backward(d, a.shape, size, stride=stride)  # noqa: E731
+        kind = MODE[mode]
+        z = kind.forward(a, size, stride)
+        back = lambda d: kind.backward(d, a, size, stride)  # noqa: E731
         grad = back(delta)  # also checks δ's shape against z's
         steps = list(np.ndindex(z.shape))
         # Which cells window (u, v) covers: a residual of one sent back through average pooling lands on exactly its window;
         # sent back through this layer (max or avg), it lands where this layer routes it.
-        windows = [pool.avg_pool2d_backward(_onehot(z.shape, uv), a.shape, size, stride=stride) != 0 for uv in steps]
-        routes = [back(_onehot(z.shape, uv)) for uv in steps]
+        windows = [pool.avg_pool2d_backward(F.onehot(z.shape, uv), a.shape, size, stride=stride) != 0 for uv in steps]
+        routes = [back(F.onehot(z.shape, uv)) for uv in steps]
         frames = self._forward(a, z, mode, steps, windows, routes)
         frames += self._backward(a, delta, mode, steps, windows, routes, back)
         frames.append(self._final(a, delta, grad, mode, size, stride))
@@ -149,11 +177,9 @@ class PoolingStepper(F.Stepper):
             styles = {ij: F.WINDOW for ij in F.cells(win)}
             values = [F.fmt(a[ij]) for ij in F.cells(win)]
             zname = f"z{F.sub(uv[0] + 1, uv[1] + 1)}"
-            if mode == "max":
+            if MODE[mode].marks_route:
                 styles.update({ij: F.TARGET for ij in F.cells(route != 0)})
-                caption = f"{zname} = max({', '.join(values)}) = <b>{F.fmt(z[uv])}</b>"
-            else:
-                caption = f"{zname} = ({' + '.join(values)}) / {len(values)} = <b>{F.fmt(z[uv])}</b>"
+            caption = MODE[mode].forward_caption(zname, values, z[uv])
             out = {ij: F.LATER for n, ij in enumerate(steps) if n > k}
             out[uv] = F.TARGET
             tables = [F.table(a, "a", "a<sup>(l−1)</sup>, the input", styles=styles), F.table(z, "z", f"z, after {MODES[mode]}", styles=out)]
@@ -167,20 +193,10 @@ class PoolingStepper(F.Stepper):
         for k, (uv, win, route) in enumerate(zip(steps, windows, routes)):
             done[uv] = 1.0
             after = back(delta * done)  # ∂J/∂a from the residuals sent back so far
-            share = back(delta * _onehot(delta.shape, uv))
+            share = back(delta * F.onehot(delta.shape, uv))
             dname = f"δ{F.sub(uv[0] + 1, uv[1] + 1)}"
             gets = F.cells(route != 0)
-            if mode == "max":
-                (i, j), = gets
-                caption = (
-                    f"{dname} = {F.fmt(delta[uv])} goes back to the window's maximum, a{F.sub(i + 1, j + 1)} = {F.fmt(a[i, j])} "
-                    f"(∂z/∂a = 1 there); the window's other cells get 0."
-                )
-            else:
-                caption = (
-                    f"{dname} = {F.fmt(delta[uv])} is shared by the window's {len(gets)} cells: "
-                    f"each gets {F.fmt(delta[uv])} / {len(gets)} = {F.fmt(share[gets[0]])}."
-                )
+            caption = MODE[mode].backward_caption(dname, delta[uv], gets, share[gets[0]], a)
             added = [ij for ij in gets if before[ij] != 0]
             if added:
                 caption += " Windows overlap, so residuals add up: " + "; ".join(
@@ -196,9 +212,8 @@ class PoolingStepper(F.Stepper):
         return frames
 
     def _final(self, a, delta, grad, mode, size, stride) -> str:
-        how = "its window's maximum" if mode == "max" else "every cell of its window, divided by the window's size"
         caption = (
-            f"Every residual went back to {how}. This is ∂J/∂a<sup>(l−1)</sup>; the residual of the layer before is "
+            f"Every residual went back to {MODE[mode].goes_to}. This is ∂J/∂a<sup>(l−1)</sup>; the residual of the layer before is "
             f"δ<sup>(l−1)</sup> = ∂J/∂a<sup>(l−1)</sup> ⊙ σ′(z<sup>(l−1)</sup>)."
         )
         if stride < size:
@@ -244,7 +259,4 @@ class PoolingStepper(F.Stepper):
             shape = _pooled_shape(a, size, stride)
         except (ValueError, TypeError):
             return delta, ""  # _compute reports it
-        if shape == delta.shape:
-            return delta, ""
-        fresh = _numbered(shape)
-        return fresh, f"z is now {shape[0]}×{shape[1]}, so δ was reset to {F.grid_text(fresh)} (edit it above)."
+        return F.fit_delta(delta, shape)
