@@ -30,6 +30,8 @@ import html
 import operator
 from dataclasses import dataclass, field
 
+from .i18n import tr
+
 __all__ = [
     "Conv2d", "Linear", "BatchNorm2d", "ReLU", "MaxPool2d", "AvgPool2d",
     "GlobalAvgPool2d", "Flatten", "Dropout", "LocalResponseNorm", "Softmax",
@@ -454,11 +456,11 @@ class Summary:
 
     def table(self):
         """The rows as a :class:`Table` (what ``str`` and Jupyter show)."""
-        return Table(f"{self.name}, input {_show(self.input_shape)}",
-                     ("name", "kind", "output", "params", "MACs"),
+        return Table(tr("{name}, input {shape}", name=self.name, shape=_show(self.input_shape)),
+                     (tr("name"), tr("kind"), tr("output"), tr("params"), tr("MACs")),
                      [(r.name, r.kind, _show(r.output_shape), f"{r.params:,}", f"{r.macs:,}")
                       for r in self.rows],
-                     footer=("total", "", _show(self.output_shape),
+                     footer=(tr("total"), "", _show(self.output_shape),
                              f"{self.params:,}", f"{self.macs:,}"),
                      right=(False, False, True, True, True))
 
@@ -678,19 +680,19 @@ def _describe_stage(rows, stage):
     parts = []
     for r in rows:
         if r.kind == "maxpool":
-            parts.append(f"{_kernel(r.layer)} max pool, stride {r.layer.stride[0]}")
+            parts.append(tr("{kernel} max pool, stride {s}", kernel=_kernel(r.layer), s=r.layer.stride[0]))
     blocks = {r.name.split(".")[1] for r in rows if r.name.count(".") >= 2}
     if not blocks:  # conv1 or the head
         for r in rows:
             if r.kind == "conv":
-                parts.append(f"{_kernel(r.layer)}, {r.layer.out_channels}, stride {r.layer.stride[0]}")
+                parts.append(tr("{kernel}, {channels}, stride {s}", kernel=_kernel(r.layer), channels=r.layer.out_channels, s=r.layer.stride[0]))
             elif r.kind == "avgpool":
-                parts.append("average pool")
+                parts.append(tr("average pool"))
             elif r.kind == "fc":
-                parts.append(f"{r.layer.out_features}-d fc")
+                parts.append(tr("{n}-d fc", n=r.layer.out_features))
             elif r.kind == "softmax":
                 parts.append("softmax")
-        return ", ".join(parts)
+        return tr(", ").join(parts)
     first = [r.layer for r in rows if r.name.startswith(f"{stage}.0.conv")]
     convs = "; ".join(f"{_kernel(c)}, {c.out_channels}" for c in first)
     return "; ".join(parts + [f"[{convs}] × {len(blocks)}"])
@@ -722,11 +724,12 @@ def resnet_table(depths=(18, 34, 50, 101, 152), *, variant="v1", shortcut="paper
             shape = next(r.output_shape for r in sums[0].rows if r.kind == "avgpool")
         body.append([st.name, "×".join(map(str, shape[1:]))]
                     + [_describe_stage(s.rows, st.name) for s in sums])
-    body.append(["params", ""] + [f"{s.params:,}" for s in sums])
-    body.append(["multiply-adds", ""] + [f"{s.macs / 1e9:.3f}×10⁹" for s in sums])
-    body.append(["lecture's FLOPs", ""] + [f"{LECTURE_FLOPS[d]}×10⁹" for d in depths])
-    title = f"ResNet, variant {variant}, shortcut {shortcut}, input {_show(input_shape)}"
-    return Table(title, ["layer name", "output size"] + [f"{d}-layer" for d in depths], body)
+    body.append([tr("params"), ""] + [f"{s.params:,}" for s in sums])
+    body.append([tr("multiply-adds"), ""] + [f"{s.macs / 1e9:.3f}×10⁹" for s in sums])
+    body.append([tr("lecture's FLOPs"), ""] + [f"{LECTURE_FLOPS[d]}×10⁹" for d in depths])
+    title = tr("ResNet, variant {variant}, shortcut {shortcut}, input {shape}", variant=variant,
+               shortcut=tr("paper") if shortcut == "paper" else shortcut, shape=_show(input_shape))
+    return Table(title, [tr("layer name"), tr("output size")] + [tr("{d}-layer", d=d) for d in depths], body)
 
 
 # ---------------------------------------------------------------- AlexNet
