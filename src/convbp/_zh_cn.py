@@ -234,4 +234,124 @@ ZH_CN: dict[str, str] = {
     " (Stride {stride} &lt; size {size}: windows overlap, as in AlexNet's 3×3 stride-2 pooling.)":
         "（步长 {stride} &lt; 窗口大小 {size}：窗口有重叠，就像 AlexNet 中 3×3、步长为 2 的池化。）",
     "Result": "结果",
+    # -- nn.print_progress ------------------------------------------------------------------------
+    "epoch {epoch:2d}  loss {loss:.4f}  train acc {acc:.3f}": "第 {epoch:2d} 轮  损失 {loss:.4f}  训练准确率 {acc:.3f}",
+    "  test acc {acc:.3f}": "  测试准确率 {acc:.3f}",
+    # -- the notebooks' own figures, tables and printed lines ---------------------------------------
+    # book/00_how_to_read
+    "stride s": "步长 s",
+    "typed": "输入值",
+    # book/01_where_kernels_come_from
+    "photo {shape}": "照片 {shape}",
+    "loss {first:.3g} -> {last:.3g}; every entry within 0.01 of Sobel from step {step}":
+        "损失 {first:.3g} -> {last:.3g}；从第 {step} 步起，每个元素与 Sobel 的差都在 0.01 以内",
+    "loss J (log)": "损失 J（对数坐标）",
+    "mean squared error": "均方误差",
+    "weight": "权值",
+    "the nine weights (dotted: Sobel; line: within 0.01)": "九个权值（点线：Sobel 的值；竖线：差进入 0.01 以内）",
+    "largest entry error {gap:.4f}; largest feature-map error {fm:.4f}": "元素的最大误差 {gap:.4f}；特征图的最大误差 {fm:.4f}",
+    # book/02_parameters
+    "parameters:": "参数个数：",
+    "2×2 kernel on a 3×3 input: M is 4×9": "2×2 卷积核作用于 3×3 输入：M 是 4×9",
+    "3×3 kernel on a 5×5 input: M is 9×25, nine colours": "3×3 卷积核作用于 5×5 输入：M 是 9×25，九种颜色",
+    "{shape}: {nonzero} of {size} entries non-zero, {n} distinct weights, each used {uses} times":
+        "{shape}：{size} 个元素中有 {nonzero} 个非零，{n} 个不同的权值，每个使用 {uses} 次",
+    "AlexNet conv1 227×227×3, 11×11×96, stride 4": "AlexNet conv1 227×227×3, 11×11×96, 步长 4",
+    "ResNet stage 56×56×64, 3×3×64": "ResNet 阶段 56×56×64, 3×3×64",
+    "layer": "层",
+    "fully connected params": "全连接参数",
+    "locally connected params": "局部连接参数",
+    "conv params": "卷积参数",
+    "conv connections": "卷积连接数",
+    "saved by local connection": "局部连接节省",
+    "saved by weight sharing": "权值共享节省",
+    "Four layers, counted": "四个层的参数统计",
+    "fully connected": "全连接",
+    "locally connected": "局部连接",
+    "convolution": "卷积",
+    "convolution: connections": "卷积：连接数",
+    "count (log scale)": "个数（对数坐标）",
+    "parameters of one layer (bars), the convolution's connections (marks)": "一个层的参数个数（柱），卷积的连接数（横线）",
+    # book/03_1_pooling_residual
+    "feature map $a^{(l-1)}$": "特征图 $a^{(l-1)}$",
+    "lecture's upsample": "讲义中的上采样",
+    "copied over windows": "复制到整个窗口",
+    "restored positions": "还原到原来的位置",
+    "the centre {value} is the maximum of {n} windows": "中心的 {value} 是 {n} 个窗口的最大值",
+    "relative error {err:.2f}; wrong at (row, column) {wrong}: {got:g} instead of {want:.6g}":
+        "相对误差 {err:.2f}；出错的位置（行, 列）{wrong}：得到 {got:g}，应为 {want:.6g}",
+    "relative error {err:.2f}; the gradient is 4·δ:": "相对误差 {err:.2f}；梯度是 4·δ：",
+    # book/03_2_conv_residual
+    "step 1: rot180($w$)": "第 1 步：rot180($w$)",
+    "step 2: dilated (3×3)": "第 2 步：插 0（3×3）",
+    "step 3: padded 2 / 3 (8×8)": "第 3 步：填充 2 / 3（8×8）",
+    "step 4: $\\partial J/\\partial a$": "第 4 步：$\\partial J/\\partial a$",
+    "relative error against finite differences: {err:.1e}": "与有限差分相比的相对误差：{err:.1e}",
+    "finite differences, last row:": "有限差分，最后一行：",
+    "residual of the padded input:": "填充后输入的残差：",
+    "gather (rotate, dilate, pad, correlate)": "收集（翻转、插 0、填充、互相关）",
+    "matrix (M^T delta)": "矩阵（M^T delta）",
+    "scatter (delta_uv * w onto window uv)": "散布（把 delta_uv * w 加到窗口 uv 上）",
+    "{name:40} = sympy's derivatives: {same}": "{name:40} = sympy 求出的导数：{same}",
+    "3×3 kernel, stride 2": "3×3 卷积核，步长 2",
+    "4×4 kernel, stride 2": "4×4 卷积核，步长 2",
+    "bilinear kernel": "双线性卷积核",
+    "random kernel": "随机卷积核",
+    "relative error {err:.2f}; right only at {right}, wrong at the other {n}":
+        "相对误差 {err:.2f}；只有 {right} 处正确，其余 {n} 处都错",
+    # book/03_3_kernel_gradients
+    "relative error {err:.2f}; {n} of 9 entries wrong": "相对误差 {err:.2f}；9 个元素中有 {n} 个错",
+    # book/04_models
+    "sigmoid, after 5, 10, 20 layers:": "sigmoid，经过 5、10、20 层后：",
+    "ReLU,    after 5, 10, 20 layers:": "ReLU，   经过 5、10、20 层后：",
+    "mean over masks": "对掩码取平均",
+    "max pool 3×3 / 2": "最大池化 3×3 / 2",
+    "two GPUs (paper): {n:,}": "两块 GPU（论文）：{n:,}",
+    "one tower:        {n:,}": "单路（不分组）：  {n:,}",
+    "{kind:4}: {params:6.1%} of the parameters, {macs:6.1%} of the multiply-adds":
+        "{kind:4}：占参数量的 {params:6.1%}，占乘加次数的 {macs:6.1%}",
+    "params: {params:.1f}×,  multiply-adds: {macs:.1f}×,  output maps: {naive} vs {module}":
+        "参数量：{params:.1f}×，乘加次数：{macs:.1f}×，输出特征图：{naive} 对 {module}",
+    "ResNet-{depth:<3}  option A {a:7.3f}   option B {b:7.3f}   as the paper {paper:6.3f}   lecture {lecture}":
+        "ResNet-{depth:<3}  方案 A {a:7.3f}   方案 B {b:7.3f}   按论文 {paper:6.3f}   讲义 {lecture}",
+    "{block:,} per block;  101 − 50 = {n1} blocks,  152 − 101 = {n2} blocks":
+        "每个块 {block:,}；101 − 50 = {n1} 个块，152 − 101 = {n2} 个块",
+    "ResNet-{depth}: params {p1:,} vs {p2:,};  multiply-adds {m1:.3f} vs {m2:.3f} ×10⁹ (+{more:.1%})":
+        "ResNet-{depth}：参数量 {p1:,} 对 {p2:,}；乘加次数 {m1:.3f} 对 {m2:.3f} ×10⁹（+{more:.1%}）",
+    "{name}:  v1 {m1:,} at {s1},  v1.5 {m2:,} at {s2}": "{name}：v1 {m1:,}（输出 {s1}），v1.5 {m2:,}（输出 {s2}）",
+    "basic 3×3–3×3:          {p:>9,} params  {m:>13,} MACs": "基本块 3×3–3×3：         {p:>9,} 个参数  {m:>13,} 次乘加",
+    "bottleneck 1×1–3×3–1×1: {p:>9,} params  {m:>13,} MACs": "瓶颈块 1×1–3×3–1×1：     {p:>9,} 个参数  {m:>13,} 次乘加",
+    "ratio: {p:.1f}× the params, {m:.1f}× the MACs": "比值：参数量是 {p:.1f} 倍，乘加次数是 {m:.1f} 倍",
+    "basic, 64 wide:       {p:,} params, {m:,} MACs": "基本块，宽 64：       {p:,} 个参数，{m:,} 次乘加",
+    "bottleneck, 256 wide: {p:,} params, {m:,} MACs": "瓶颈块，宽 256：      {p:,} 个参数，{m:,} 次乘加",
+    # book/06_cnn_that_learns
+    "train": "训练集",
+    "test": "测试集",
+    "layer {name:4}  relative error {err:.1e}": "层 {name:4}  相对误差 {err:.1e}",
+    "test accuracy: {acc:.1%}": "测试准确率：{acc:.1%}",
+    "epoch": "轮次",
+    "training loss J": "训练损失 J",
+    "accuracy": "准确率",
+    "digit {digit}, p = {p:.3f}, loss {loss:.4f}": "数字 {digit}，p = {p:.3f}，损失 {loss:.4f}",
+    "after {layer!r:28} ∂J/∂(its input) {shape}": "经过 {layer!r:28} ∂J/∂(它的输入) {shape}",
+    "∂J/∂(conv 2 input) {shape}, against finite differences: relative error {err:.1e}":
+        "∂J/∂(conv 2 的输入) {shape}，与有限差分相比：相对误差 {err:.1e}",
+    "{n} of {size} windows of the first max-pool are ties": "第一个最大池化层的 {size} 个窗口中，有 {n} 个的最大值并列",
+    "along the image: finite difference {slope:.8f}, <∂J/∂x, x> {inner:.8f}":
+        "沿图像本身的方向：有限差分 {slope:.8f}，<∂J/∂x, x> {inner:.8f}",
+    "∂J/∂scores {s} = p − onehot(y), digits 0–9": "∂J/∂得分 {s} = p − onehot(y)，数字 0–9",
+    "fully connected, δWᵀ: {s}": "全连接，δWᵀ：{s}",
+    "flatten: {s}, maps {maps}": "展平：{s}，特征图 {maps}",
+    "max-pool, to the maxima: {s}": "最大池化，传回最大值处：{s}",
+    "ReLU, × σ′(z): {s}": "ReLU，× σ′(z)：{s}",
+    "conv 2, rotate-pad-correlate: {s}, maps {maps}": "conv 2，翻转-填充-互相关：{s}，特征图 {maps}",
+    "conv 1: ∂J/∂image {s}": "conv 1：∂J/∂图像 {s}",
+    "∂J/∂w of conv 2 {s}, kernels {maps}": "conv 2 的 ∂J/∂w {s}，卷积核 {maps}",
+    "∂J/∂w of conv 1 {s}, kernels {maps}": "conv 1 的 ∂J/∂w {s}，卷积核 {maps}",
+    "learned {i}": "学到的 {i}",
+    "{title:9}  closest learned kernel {best:2d}  cosine {cos:+.2f}": "{title:9}  最接近的学到的卷积核 {best:2d}  余弦相似度 {cos:+.2f}",
+    "{wrong} of {n} test digits misclassified": "{n} 个测试数字中有 {wrong} 个分错",
+    # book/errata
+    "ResNet-{depth:<3}  paper {printed:>4}  multiply-adds {macs:6.3f}e9  FLOPs ≈ {flops:6.2f}e9":
+        "ResNet-{depth:<3}  论文 {printed:>4}  乘加次数 {macs:6.3f}e9  FLOPs ≈ {flops:6.2f}e9",
 }
