@@ -293,3 +293,22 @@ def test_tables_and_proofs_in_english_are_unchanged(monkeypatch):
     monkeypatch.delenv(i18n.LANG_ENV, raising=False)
     assert repr(assert_grids_equal(np.eye(2), np.eye(2))) == "equal in all 4 entries"
     assert models.resnet_table((18,)).header == ("layer name", "output size", "18-layer")
+
+
+def test_with_the_variable_set_the_first_figure_already_draws_chinese():
+    """As the Chinese book runs: CONVBP_LANG=zh_CN, figures made with plain matplotlib, then titled."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, warnings; warnings.simplefilter('error'); logging.basicConfig()\n"
+        "import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt\n"
+        "from convbp import tr\n"
+        "fig, ax = plt.subplots(); ax.set_title(tr('max pooling')); ax.set_xlabel(tr('epoch'))\n"
+        "fig.canvas.draw(); print(ax.get_title())\n"
+    )
+    env = {**os.environ, i18n.LANG_ENV: "zh_CN"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "最大池化" and "glyph" not in done.stderr.lower(), done.stderr

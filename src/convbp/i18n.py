@@ -17,14 +17,14 @@ their placeholders.
 
 What a programmer reads stays English in both languages: exception messages, reprs, names.
 
-In Chinese, matplotlib draws with Noto Sans CJK SC after DejaVu Sans (matplotlib's per-glyph
-font fallback: Latin letters, digits and mathtext look exactly as in the English figures).
+In Chinese, matplotlib draws with DejaVu Sans then Noto Sans CJK SC (matplotlib's per-glyph
+font fallback: Latin letters, digits and mathtext look exactly as in the English figures),
+set up when convbp is imported or set_language is called, so before the first figure.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 
 from ._zh_cn import ZH_CN
 
@@ -55,8 +55,7 @@ def set_language(lang: str | None) -> None:
     """Show everything made from now on in `lang` ('en' or 'zh_CN'); None: follow CONVBP_LANG again."""
     global _chosen
     _chosen = None if lang is None else _check(lang, "lang")
-    if "matplotlib" in sys.modules:
-        setup_matplotlib()
+    _sync_fonts()
 
 
 def N_(text: str) -> str:
@@ -71,11 +70,7 @@ def tr(text: str, /, **values) -> str:
     '第 2 步，共 9 步' in Chinese. A text without values is returned as it is (no format,
     so braces in it are kept).
     """
-    template = text
-    if language() == "zh_CN":
-        template = ZH_CN.get(text, text)
-        if _fonts_for != "zh_CN" and "matplotlib" in sys.modules:
-            setup_matplotlib()  # Chinese may be about to reach a figure
+    template = ZH_CN.get(text, text) if language() == "zh_CN" else text
     return template.format(**values) if values else template
 
 
@@ -123,3 +118,20 @@ def font_for(text: str) -> dict:
     if "$" in text and any("\u2e80" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" for c in text):
         return {"fontfamily": CJK_FONT}
     return {}
+
+
+def _sync_fonts() -> None:
+    """Set matplotlib's fonts up as soon as the language is Chinese (or stops being so).
+
+    Before any figure exists: an Axes takes its title's font when it is made, so fonts set
+    up when the first Chinese title arrives would come too late for that figure.
+    """
+    if language() == "zh_CN" or _fonts_for == "zh_CN":
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:  # nothing draws, so nothing to set up
+            return
+        setup_matplotlib()
+
+
+_sync_fonts()  # CONVBP_LANG=zh_CN: ready when convbp is imported, before the first figure
