@@ -270,10 +270,19 @@ def test_a_missing_cjk_font_names_the_package_to_install(chinese, monkeypatch):
     def no_font(*args, **kwargs):
         raise ValueError("not found")
 
+    from convbp import plotting
+
     monkeypatch.setattr(font_manager, "findfont", no_font)
     monkeypatch.setattr(i18n, "_fonts_for", None)
     with pytest.raises(RuntimeError, match="apt-get install fonts-noto-cjk"):
         i18n.setup_matplotlib()
+    with pytest.raises(RuntimeError, match="apt-get install fonts-noto-cjk"):
+        plotting.show_grids([np.eye(2)], [convbp.tr("step {i}", i=1)])
+    # Choosing Chinese still works (the widgets need no font), with the same advice as a warning.
+    convbp.set_language("en")
+    with pytest.warns(UserWarning, match="apt-get install fonts-noto-cjk"):
+        convbp.set_language("zh_CN")
+    assert convbp.tr("stride") == "步长"
 
 
 def test_tables_and_proofs_in_chinese(chinese):

@@ -25,6 +25,7 @@ set up when convbp is imported or set_language is called, so before the first fi
 from __future__ import annotations
 
 import os
+import warnings
 
 from ._zh_cn import ZH_CN
 
@@ -131,7 +132,12 @@ def _sync_fonts() -> None:
             import matplotlib  # noqa: F401
         except ImportError:  # nothing draws, so nothing to set up
             return
-        setup_matplotlib()
+        try:
+            setup_matplotlib()
+        except RuntimeError as missing:
+            # Only figures need the font (widgets are drawn by the browser): say so now, and let
+            # the plotting helpers raise when they are asked to draw (the book fails on either).
+            warnings.warn(str(missing), stacklevel=3)
 
 
 _sync_fonts()  # CONVBP_LANG=zh_CN: ready when convbp is imported, before the first figure

@@ -87,6 +87,7 @@ def show_grids(grids: Sequence, titles: Sequence[str], *, fmt: str = ".3g", cmap
 
     if len(grids) != len(titles):
         raise ValueError(f"grids and titles must have the same length; got {len(grids)} and {len(titles)}")
+    i18n.setup_matplotlib()  # before the figure: its Axes take their fonts when made
     fig, axes = plt.subplots(1, len(grids), figsize=(size * len(grids), size), squeeze=False)
     highlights = highlights or [None] * len(grids)
     for ax, g, t, h in zip(axes[0], grids, titles, highlights):
