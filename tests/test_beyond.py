@@ -39,7 +39,7 @@ def solution_code(name: str, label: str) -> str:
 
 def run_solution(name: str, label: str, **names) -> dict:
     scope = dict(np=np, convbp=convbp, blocks=blocks, gradcheck=gradcheck, models=models, nn=nn,
-                 unroll=unroll, **names)
+                 unroll=unroll, tr=convbp.tr, **names)
     exec(compile(solution_code(name, label), f"{name}:{label}", "exec"), scope)
     return scope
 
@@ -92,6 +92,7 @@ def run_cells(name: str, prefix: str, scope: dict) -> dict:
     cells = json.loads((BOOK / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
     mine = [c for c in cells if c["cell_type"] == "code" and c["id"].startswith(prefix)]
     assert mine, f"no cells {prefix}* in {name}"
+    scope.setdefault("tr", convbp.tr)  # every chapter imports it, for the texts it shows
     for c in mine:
         exec(compile("".join(c["source"]), f"{name}:{c['id']}", "exec"), scope)
     return scope

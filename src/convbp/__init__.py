@@ -9,6 +9,7 @@ from .conv import conv2d, conv2d_backward_bias, conv2d_backward_input, conv2d_ba
 from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 from .activations import relu, relu_prime, sigmoid, sigmoid_prime, tanh, tanh_prime
 from . import activations, blocks, filters, gradcheck, models, nn, unroll
+from .i18n import language, set_language, tr
 
 # symbolic (sympy), plotting (matplotlib) and widgets (ipywidgets) are imported on use,
 # so that training a network does not pay for them: `from convbp import symbolic`.
@@ -35,6 +36,9 @@ __all__ = [
     "models",
     "nn",
     "unroll",
+    "language",
+    "set_language",
+    "tr",
 ]
 
 __version__ = "0.1.0"

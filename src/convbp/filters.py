@@ -18,6 +18,7 @@ import numpy as np
 
 from . import _validate as V
 from .conv import conv2d, conv2d_backward_weight
+from .i18n import N_
 from .pool import avg_pool2d
 
 SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float)
@@ -32,16 +33,17 @@ for _k in (SOBEL_X, SOBEL_Y, PREWITT_X, PREWITT_Y, IDENTITY, BOX_BLUR, SHARPEN, 
     _k.setflags(write=False)  # shared constants: a chapter must not change them for the next one; preset() gives a copy
 del _k
 
-# key -> (label, kernel). One place for the presets: the kernel editor and the chapters read it.
+# key -> (label, kernel). One place for the presets: the kernel editor and the chapters read it
+# (the label through i18n.tr).
 PRESETS: dict[str, tuple[str, np.ndarray]] = {
-    "sobel_x": ("Sobel x (vertical edges)", SOBEL_X),
-    "sobel_y": ("Sobel y (horizontal edges)", SOBEL_Y),
-    "prewitt_x": ("Prewitt x", PREWITT_X),
-    "prewitt_y": ("Prewitt y", PREWITT_Y),
-    "identity": ("identity", IDENTITY),
-    "box_blur": ("box blur", BOX_BLUR),
-    "sharpen": ("sharpen", SHARPEN),
-    "laplacian": ("Laplacian", LAPLACIAN),
+    "sobel_x": (N_("Sobel x (vertical edges)"), SOBEL_X),
+    "sobel_y": (N_("Sobel y (horizontal edges)"), SOBEL_Y),
+    "prewitt_x": (N_("Prewitt x"), PREWITT_X),
+    "prewitt_y": (N_("Prewitt y"), PREWITT_Y),
+    "identity": (N_("identity"), IDENTITY),
+    "box_blur": (N_("box blur"), BOX_BLUR),
+    "sharpen": (N_("sharpen"), SHARPEN),
+    "laplacian": (N_("Laplacian"), LAPLACIAN),
 }
 
 # ITU-R BT.601 luma weights: how bright each colour channel looks.

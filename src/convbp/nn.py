@@ -28,6 +28,7 @@ from . import models
 from .activations import ACTIVATIONS
 from .conv import conv2d, conv2d_backward_bias, conv2d_backward_input, conv2d_backward_weight
 from .gradcheck import numerical_gradient, relative_error
+from .i18n import tr
 from ._unfold import one_blas_thread  # the kernels' guard: safe when several threads train at once
 from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 
@@ -403,8 +404,9 @@ def _data(model: Sequential, X, y, x_name: str, y_name: str):
 
 def print_progress(record: dict) -> None:
     """A callback for train(): one line per epoch (no timings, so the printed text is deterministic)."""
-    test = "" if record["test_acc"] is None else f"  test acc {record['test_acc']:.3f}"
-    print(f"epoch {record['epoch']:2d}  loss {record['loss']:.4f}  train acc {record['train_acc']:.3f}{test}")
+    test = "" if record["test_acc"] is None else tr("  test acc {acc:.3f}", acc=record["test_acc"])
+    print(tr("epoch {epoch:2d}  loss {loss:.4f}  train acc {acc:.3f}", epoch=record["epoch"], loss=record["loss"],
+             acc=record["train_acc"]) + test)
 
 
 def gradient_check(model: Sequential, X: np.ndarray, y: np.ndarray, *, entries: int | None = 40,

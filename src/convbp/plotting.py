@@ -10,6 +10,7 @@ from typing import Sequence
 import numpy as np
 
 from . import _validate as V
+from . import i18n
 
 # Paul Tol's "muted" qualitative scheme: nine colours told apart by readers with any common
 # colour-vision deficiency (matplotlib's tab10 puts red next to green), one per kernel weight.
@@ -29,6 +30,7 @@ def show_grid(ax, grid, title: str = "", *, fmt: str = ".3g", cmap: str = "Blues
     highlight: optional boolean mask of cells to outline (e.g. a pooling window or a max position).
     Symbolic grids are drawn as text on a blank background.
     """
+    i18n.setup_matplotlib()
     grid = np.asarray(grid)
     if grid.ndim != 2:
         raise ValueError(f"grid must be 2-D; got shape {grid.shape}")
@@ -51,7 +53,7 @@ def show_grid(ax, grid, title: str = "", *, fmt: str = ".3g", cmap: str = "Blues
     ax.set_xticklabels(range(1, grid.shape[1] + 1))
     ax.set_yticklabels(range(1, grid.shape[0] + 1))
     ax.tick_params(length=0, labelsize=8)
-    ax.set_title(title, fontsize=11)
+    ax.set_title(title, fontsize=11, **i18n.font_for(title))
     return ax
 
 
@@ -86,6 +88,7 @@ def show_grids(grids: Sequence, titles: Sequence[str], *, fmt: str = ".3g", cmap
 
     if len(grids) != len(titles):
         raise ValueError(f"grids and titles must have the same length; got {len(grids)} and {len(titles)}")
+    i18n.setup_matplotlib()  # before the figure: its Axes take their fonts when made
     fig, axes = plt.subplots(1, len(grids), figsize=(size * len(grids), size), squeeze=False)
     highlights = highlights or [None] * len(grids)
     for ax, g, t, h in zip(axes[0], grids, titles, highlights):
@@ -114,11 +117,11 @@ def show_sliding(grid, window, *, stride=1, titles: Sequence[str] | None = None,
     """A row of panels, one per position of a window sliding over `grid`, the window outlined.
 
     E.g. the rotated kernel visiting the zero-padded residual (section 3.2). titles: one per
-    position (default "step 1", "step 2", …). Returns the figure.
+    position (default "step 1", "step 2", …, in the reader's language). Returns the figure.
     """
     grid = np.asarray(grid)
     masks = window_masks(grid.shape, window, stride=stride)
-    titles = [f"step {i + 1}" for i in range(len(masks))] if titles is None else list(titles)
+    titles = [i18n.tr("step {i}", i=i + 1) for i in range(len(masks))] if titles is None else list(titles)
     if len(titles) != len(masks):
         raise ValueError(f"titles must have one entry per window position ({len(masks)}); got {len(titles)}")
     return show_grids([grid] * len(masks), titles, fmt=fmt, cmap=cmap, highlights=masks, size=size)
@@ -133,6 +136,7 @@ def show_weight_sharing(ax, M, w, *, labels: bool = True):
     import sympy
     from matplotlib.colors import ListedColormap, to_rgba
 
+    i18n.setup_matplotlib()
     M, w = np.asarray(M, dtype=object), np.asarray(w, dtype=object)
     index = {s: k + 1 for k, s in enumerate(w.ravel())}
     which = np.vectorize(lambda e: index.get(e, 0), otypes=[int])(M)
@@ -141,7 +145,7 @@ def show_weight_sharing(ax, M, w, *, labels: bool = True):
     for (i, j), e in np.ndenumerate(M):
         ax.text(j, i, f"${sympy.latex(e)}$" if labels and e != 0 else "", ha="center", va="center", fontsize=8,
                 color=_text_colour(to_rgba(colours[which[i, j]])))
-    ax.set(xlabel="input position (flattened)", ylabel="output position", xticks=[], yticks=[])
+    ax.set(xlabel=i18n.tr("input position (flattened)"), ylabel=i18n.tr("output position"), xticks=[], yticks=[])
     return ax
 
 
@@ -156,6 +160,7 @@ def show_backward_pass(stages: Sequence, *, columns: int = 4, size: float = 1.35
 
     if not len(stages):
         raise ValueError("stages must hold at least one (label, array) pair")
+    i18n.setup_matplotlib()
     fig = plt.figure(figsize=(size * columns, 1.25 * size * len(stages)))
     grid = fig.add_gridspec(len(stages), columns, hspace=0.75, wspace=0.12, left=0.02, right=0.98, top=0.97, bottom=0.01)
     for r, (label, arr) in enumerate(stages):
@@ -177,5 +182,5 @@ def show_backward_pass(stages: Sequence, *, columns: int = 4, size: float = 1.35
                 ax.set_xticks([])
             ax.set_yticks([])
             if c == 0:
-                ax.set_title(label, fontsize=10, loc="left")
+                ax.set_title(label, fontsize=10, loc="left", **i18n.font_for(label))
     return fig

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from .i18n import tr
+
 
 def _name(base: str, idx: tuple[int, ...]) -> str:
     if all(i < 10 for i in idx):
@@ -144,7 +146,8 @@ class Equal:
         self.entries, self.shape = entries, shape
 
     def __repr__(self) -> str:
-        return f"equal in all {self.entries} entries" if self.entries != 1 else "equal"
+        # What the book shows under a proved equality, so in the reader's language.
+        return tr("equal in all {n} entries", n=self.entries) if self.entries != 1 else tr("equal")
 
 
 def _entry_difference(left, right, rtol: float, atol: float) -> bool:

@@ -11,6 +11,7 @@ import html
 
 from . import _validate as V
 from . import models
+from .i18n import tr
 
 
 class Table:
@@ -40,24 +41,24 @@ class Table:
         return str(self)
 
     def _repr_html_(self):
-        def tr(cells, tag="td"):
+        def row(cells, tag="td"):
             return "<tr>" + "".join(
                 f'<{tag} style="text-align:{"right" if r else "left"}">{html.escape(c)}</{tag}>'
                 for c, r in zip(cells, self.right)) + "</tr>"
-        foot = f"<tfoot>{tr(self.footer, 'th')}</tfoot>" if self.footer else ""
+        foot = f"<tfoot>{row(self.footer, 'th')}</tfoot>" if self.footer else ""
         return (f"<table><caption>{html.escape(self.title)}</caption>"
-                f"<thead>{tr(self.header, 'th')}</thead><tbody>"
-                + "".join(tr(r) for r in self.rows) + f"</tbody>{foot}</table>")
+                f"<thead>{row(self.header, 'th')}</thead><tbody>"
+                + "".join(row(r) for r in self.rows) + f"</tbody>{foot}</table>")
 
 
 def summary_table(summary):
     """A :class:`convbp.models.Summary` as a :class:`Table`: one row per layer, the totals as the footer."""
     show = models.shape_text
-    return Table(f"{summary.name}, input {show(summary.input_shape)}",
-                 ("name", "kind", "output", "params", "MACs"),
+    return Table(tr("{name}, input {shape}", name=summary.name, shape=show(summary.input_shape)),
+                 (tr("name"), tr("kind"), tr("output"), tr("params"), tr("MACs")),
                  [(r.name, r.kind, show(r.output_shape), f"{r.params:,}", f"{r.macs:,}")
                   for r in summary.rows],
-                 footer=("total", "", show(summary.output_shape),
+                 footer=(tr("total"), "", show(summary.output_shape),
                          f"{summary.params:,}", f"{summary.macs:,}"),
                  right=(False, False, True, True, True))
 
@@ -73,19 +74,20 @@ def _describe_stage(rows, stage):
     parts = []
     for r in rows:
         if r.kind == "maxpool":
-            parts.append(f"{_kernel(r.layer)} max pool, stride {r.layer.stride[0]}")
+            parts.append(tr("{kernel} max pool, stride {s}", kernel=_kernel(r.layer), s=r.layer.stride[0]))
     blocks = {r.name.split(".")[1] for r in rows if r.name.count(".") >= 2}
     if not blocks:  # conv1 or the head
         for r in rows:
             if r.kind == "conv":
-                parts.append(f"{_kernel(r.layer)}, {r.layer.out_channels}, stride {r.layer.stride[0]}")
+                parts.append(tr("{kernel}, {channels}, stride {s}", kernel=_kernel(r.layer),
+                                channels=r.layer.out_channels, s=r.layer.stride[0]))
             elif r.kind == "avgpool":
-                parts.append("average pool")
+                parts.append(tr("average pool"))
             elif r.kind == "fc":
-                parts.append(f"{r.layer.out_features}-d fc")
+                parts.append(tr("{n}-d fc", n=r.layer.out_features))
             elif r.kind == "softmax":
                 parts.append("softmax")
-        return ", ".join(parts)
+        return tr(", ").join(parts)
     first = [r.layer for r in rows if r.name.startswith(f"{stage}.0.conv")]
     convs = "; ".join(f"{_kernel(c)}, {c.out_channels}" for c in first)
     return "; ".join(parts + [f"[{convs}] × {len(blocks)}"])
@@ -115,8 +117,11 @@ def resnet_table(depths=(18, 34, 50, 101, 152), *, variant="v1", shortcut="paper
             shape = next(r.output_shape for r in sums[0].rows if r.kind == "avgpool")
         body.append([st.name, "×".join(map(str, shape[1:]))]
                     + [_describe_stage(s.rows, st.name) for s in sums])
-    body.append(["params", ""] + [f"{s.params:,}" for s in sums])
-    body.append(["multiply-adds", ""] + [f"{s.macs / 1e9:.3f}×10⁹" for s in sums])
-    body.append(["lecture's FLOPs", ""] + [f"{models.LECTURE_FLOPS[d]}×10⁹" for d in depths])
-    title = f"ResNet, variant {variant}, shortcut {shortcut}, input {models.shape_text(input_shape)}"
-    return Table(title, ["layer name", "output size"] + [f"{d}-layer" for d in depths], body)
+    body.append([tr("params"), ""] + [f"{s.params:,}" for s in sums])
+    body.append([tr("multiply-adds"), ""] + [f"{s.macs / 1e9:.3f}×10⁹" for s in sums])
+    body.append([tr("lecture's FLOPs"), ""] + [f"{models.LECTURE_FLOPS[d]}×10⁹" for d in depths])
+    title = tr("ResNet, variant {variant}, shortcut {shortcut}, input {shape}", variant=variant,
+               shortcut=tr("paper") if shortcut == "paper" else shortcut,
+               shape=models.shape_text(input_shape))
+    return Table(title, [tr("layer name"), tr("output size")] + [tr("{d}-layer", d=d) for d in depths],
+                 body)

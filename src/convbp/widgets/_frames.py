@@ -15,6 +15,7 @@ import numpy as np
 
 from ._views import chosen, switch
 from ._where import static_book
+from ..i18n import N_, tr
 
 # Colours: the window being read and the cell being written differ in hue (amber / blue, told apart
 # by colour-blind readers too) AND in outline (dashed / solid), and set their own dark text so they
@@ -33,7 +34,7 @@ _NOTE_CSS = (
     "@media (prefers-color-scheme: dark){html:not([data-theme=light]) .convbp-error{color:#fca5a5}"
     "html:not([data-theme=light]) .convbp-info{color:#93c5fd}}</style>"
 )
-LIVE_WAY = (
+LIVE_WAY = N_(
     "open this page on Binder or with <b>Live Code</b> from the rocket (🚀) button at the top of the page, "
     "or run the notebook in Jupyter"
 )
@@ -42,13 +43,15 @@ LIVE_WAY = (
 def static_note(works: str, needs_kernel: str) -> str:
     """The one line under a widget in the static book: which of ITS controls work here, which need a kernel and how to get one."""
     return (
-        f"<div class='convbp-note'>{_NOTE_CSS}✓ Here: {works}. "
-        f"✎ {needs_kernel} greyed out: they need a live Python kernel to recompute — {LIVE_WAY}.</div>"
+        f"<div class='convbp-note'>{_NOTE_CSS}"
+        + tr("✓ Here: {works}. ✎ {needs_kernel} greyed out: they need a live Python kernel to recompute — {way}.",
+             works=works, needs_kernel=needs_kernel, way=tr(LIVE_WAY))
+        + "</div>"
     )
 
 
 def live_note(what: str) -> str:
-    return f"<div class='convbp-note'>{_NOTE_CSS}✎ Live: {what}.</div>"
+    return f"<div class='convbp-note'>{_NOTE_CSS}" + tr("✎ Live: {what}.", what=what) + "</div>"
 
 
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
@@ -83,7 +86,8 @@ def fit_delta(delta: np.ndarray, shape) -> tuple[np.ndarray, str]:
     if delta.shape == tuple(shape):
         return delta, ""
     fresh = numbered(shape)
-    return fresh, f"z is now {shape[0]}×{shape[1]}, so δ was reset to {grid_text(fresh)} (edit it above)."
+    return fresh, tr("z is now {shape}, so δ was reset to {delta} (edit it above).",
+                     shape=f"{shape[0]}×{shape[1]}", delta=grid_text(fresh))
 
 
 def sub(*indices: int) -> str:
@@ -124,7 +128,7 @@ def grid_box(grid, label: str, width: str = "300px", *, live: bool = True) -> W.
 
     live=False (the static book): disabled, since no Python is there to recompute.
     """
-    return W.Text(grid_text(grid), description=label, tooltip=f"{label}: rows separated by ';'", continuous_update=False,
+    return W.Text(grid_text(grid), description=label, tooltip=tr("{label}: rows separated by ';'", label=label), continuous_update=False,
                   disabled=not live, layout=W.Layout(width=width))
 
 
@@ -136,11 +140,12 @@ def parse_grid(text: str, name: str, *, max_shape=(8, 8)) -> np.ndarray:
     """Read rows separated by ';' or new lines, entries by spaces or commas, into a float grid.
 
     Ragged rows are left for convbp to reject (its message names the argument); a word that is not
-    a number, an empty grid or one larger than max_shape is rejected here.
+    a number, an empty grid or one larger than max_shape is rejected here, in the reader's language
+    (the widgets show these messages; convbp's own stay English).
     """
     rows = [r for r in text.replace("\n", ";").split(";") if r.strip()]
     if not rows:
-        raise ValueError(f"{name} is empty: type rows separated by ';', e.g. '1 2; 3 4'")
+        raise ValueError(tr("{name} is empty: type rows separated by ';', e.g. '1 2; 3 4'", name=name))
     values = []
     for r in rows:
         row = []
@@ -148,17 +153,18 @@ def parse_grid(text: str, name: str, *, max_shape=(8, 8)) -> np.ndarray:
             try:
                 row.append(float(token.replace("−", "-")))
             except ValueError:
-                raise ValueError(f"{name}: {token!r} is not a number") from None
+                raise ValueError(tr("{name}: {token} is not a number", name=name, token=repr(token))) from None
         values.append(row)
     from .. import _validate
 
     grid = _validate.array(values, name)  # a ragged grid fails here, with convbp's own message
     if grid.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D grid (rows separated by ';'); got shape {grid.shape}")
+        raise ValueError(tr("{name} must be a 2-D grid (rows separated by ';'); got shape {shape}", name=name, shape=grid.shape))
     if not np.all(np.isfinite(grid)):
-        raise ValueError(f"{name} must hold finite numbers")
+        raise ValueError(tr("{name} must hold finite numbers", name=name))
     if grid.shape[0] > max_shape[0] or grid.shape[1] > max_shape[1]:
-        raise ValueError(f"{name} may be at most {max_shape[0]}×{max_shape[1]} here (every window is a step); got {grid.shape[0]}×{grid.shape[1]}")
+        raise ValueError(tr("{name} may be at most {most} here (every window is a step); got {got}", name=name,
+                            most=f"{max_shape[0]}×{max_shape[1]}", got=f"{grid.shape[0]}×{grid.shape[1]}"))
     return grid
 
 
@@ -207,7 +213,8 @@ def cells(mask) -> list[tuple[int, int]]:
 
 
 def error_html(text: str) -> str:
-    return f"{_NOTE_CSS}<div class='convbp-error' role='alert'>⚠ {html.escape(text)} — showing the last valid example.</div>"
+    shown = tr("⚠ {message} — showing the last valid example.", message=html.escape(text))
+    return f"{_NOTE_CSS}<div class='convbp-error' role='alert'>{shown}</div>"
 
 
 def info_html(text: str) -> str:
@@ -216,7 +223,7 @@ def info_html(text: str) -> str:
 
 def unexpected(exc: BaseException) -> str:
     """The message for an error no check foresaw: an observer must never let it escape (the widget would freeze silently)."""
-    return f"this entry could not be computed ({type(exc).__name__}: {exc})"
+    return tr("this entry could not be computed ({error})", error=f"{type(exc).__name__}: {exc}")
 
 
 def overflow_note(state: dict, inputs) -> str:
@@ -227,10 +234,11 @@ def overflow_note(state: dict, inputs) -> str:
     name, flat = max(((k, int(np.argmax(np.abs(state[k])))) for k in inputs), key=lambda kf: abs(state[kf[0]].flat[kf[1]]))
     i, j = np.unravel_index(flat, state[name].shape)
     letter = "δ" if name == "delta" else name
-    return info_html(
-        f"{letter}{sub(i + 1, j + 1)} = {fmt(state[name][i, j])} is too large for floating point (at most about 1.8e308): "
-        f"the results show ∞ or NaN where it overflowed."
-    )
+    return info_html(tr(
+        "{entry} = {value} is too large for floating point (at most about 1.8e308): "
+        "the results show ∞ or NaN where it overflowed.",
+        entry=f"{letter}{sub(i + 1, j + 1)}", value=fmt(state[name][i, j]),
+    ))
 
 
 class Steps(W.VBox):
@@ -240,7 +248,7 @@ class Steps(W.VBox):
     show(frames) swaps in new frames (live edits) and keeps the reader's step when it still exists.
     """
 
-    def __init__(self, frames: list[str], what: str = "example"):
+    def __init__(self, frames: list[str], what: str = N_("example")):  # what: shown through tr
         # Every widget is made with its final values: each later change is one more message from the kernel,
         # and a cell with several hundred widgets can overrun the kernel's IOPub queue (1000 messages), which
         # silently drops the last widgets from the state `make book` saves.
@@ -250,9 +258,10 @@ class Steps(W.VBox):
         self._views = [self._frame(text) for text in frames]
         self.stack = W.Stack(self._views, selected_index=0)
         last = len(frames) - 1
-        self.slider = W.IntSlider(value=0, min=0, max=last, description="step", tooltip=f"step through the {what} (arrow keys)",
+        what = tr(what)
+        self.slider = W.IntSlider(value=0, min=0, max=last, description=tr("step"), tooltip=tr("step through the {what} (arrow keys)", what=what),
                                   readout=True, layout=W.Layout(width="380px"))
-        self.play = W.Play(value=0, min=0, max=last, interval=1200, description="play", tooltip=f"play the {what}'s steps")
+        self.play = W.Play(value=0, min=0, max=last, interval=1200, description=tr("play"), tooltip=tr("play the {what}'s steps", what=what))
         W.jslink((self.play, "value"), (self.slider, "value"))
         W.jslink((self.slider, "value"), (self.stack, "selected_index"))
         super().__init__([W.HBox([self.play, self.slider]), self.stack])
@@ -304,7 +313,7 @@ class Stepper(W.VBox):
         choice is observed by _on_edit, and the body is one Steps of `frames`. Static: view(*values) makes
         the view for each combination of the choices' values (and may fill .view_states); the body is
         _views.switch over them, under static_rows; the note names what works here (`works`) and what is
-        `greyed` out.
+        `greyed` out. `what`, `works` and `greyed` are English, marked N_ by the caller and translated here.
         """
         self._quiet = False  # set while Python itself refits a box (quietly), so that its observer stays still
         self.live = not static_book()
@@ -315,7 +324,7 @@ class Stepper(W.VBox):
             rows, boxes = live_rows()
             for box in (*boxes, *widgets):
                 box.observe(self._on_edit, names="value")
-            body, note = Steps(frames, what), live_note("every change recomputes every step with convbp")
+            body, note = Steps(frames, what), live_note(tr("every change recomputes every step with convbp"))
         else:
             self.view_states = {}
 
@@ -325,7 +334,7 @@ class Stepper(W.VBox):
                 return [nested((*picked, value)) for value in choices[len(picked)][1]]
 
             self.views = body = switch(widgets, nested(()))
-            rows, note = static_rows, static_note(works, greyed)
+            rows, note = static_rows, static_note(tr(works), tr(greyed))
         self.error = ""
         self.message = W.HTML()
         self.note = W.HTML(note)

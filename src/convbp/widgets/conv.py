@@ -8,6 +8,7 @@ import numpy as np
 from .. import blocks, conv
 from .. import _validate as V
 from . import _frames as F
+from ..i18n import N_, tr
 
 DEFAULT_A = [[1, 2, 0], [3, 1, 2], [0, 1, 3]]
 DEFAULT_W = [[1, 2], [-1, 0]]
@@ -20,7 +21,7 @@ MAX_STEPS = 120  # every step is embedded in the static page; more would not be 
 def _window_entry(stride: int, padding: int) -> str:
     """The input entry w_pq meets in window (u, v), 1-based: a_(u+p−1, v+q−1) at stride 1, a_(s(u−1)+p, s(v−1)+q) at stride s."""
     where = "u+p−1, v+q−1" if stride == 1 else f"{stride}(u−1)+p, {stride}(v−1)+q"
-    return f"a<sub>{where}</sub>" + (" (a zero-padded)" if padding else "")
+    return f"a<sub>{where}</sub>" + (tr(" (a zero-padded)") if padding else "")
 
 
 def _name(letter: str, flat: int, shape) -> str:
@@ -54,29 +55,29 @@ class ConvStepper(F.Stepper):
         self._first = (a.shape, w.shape, stride, padding)
         self.strides = sorted({*STRIDES, stride})
         self.paddings = sorted({*PADDINGS, padding})
-        self.stride_choice = W.ToggleButtons(options=[(str(s), s) for s in self.strides], value=stride, description="stride", tooltip="stride: how far the window moves",
-                                             tooltips=[f"stride {s}" for s in self.strides], style={"button_width": "3.5em", "description_width": "initial"},
+        self.stride_choice = W.ToggleButtons(options=[(str(s), s) for s in self.strides], value=stride, description=tr("stride"), tooltip=tr("stride: how far the window moves"),
+                                             tooltips=[tr("stride {s}", s=s) for s in self.strides], style={"button_width": "3.5em", "description_width": "initial"},
                                              layout=W.Layout(display="flex", align_items="center", margin="0 2em 0 0"))
-        self.padding_choice = W.ToggleButtons(options=[(str(p), p) for p in self.paddings], value=padding, description="padding", tooltip="padding: zeros around the input",
-                                              tooltips=[f"padding {p}" for p in self.paddings], style={"button_width": "3.5em", "description_width": "initial"},
+        self.padding_choice = W.ToggleButtons(options=[(str(p), p) for p in self.paddings], value=padding, description=tr("padding"), tooltip=tr("padding: zeros around the input"),
+                                              tooltips=[tr("padding {p}", p=p) for p in self.paddings], style={"button_width": "3.5em", "description_width": "initial"},
                                              layout=W.Layout(display="flex", align_items="center"))
         choices = W.HBox([self.stride_choice, self.padding_choice], layout=W.Layout(flex_flow="row wrap"))
 
         def live_rows():
-            self.a_box = F.grid_box(a, "a (input)")
-            self.w_box = F.grid_box(w, "w (kernel)")
-            self.delta_box = F.grid_box(delta, "δ (residual)")
-            self.stride_box = F.int_box(stride, "stride")
-            self.padding_box = F.int_box(padding, "padding")
+            self.a_box = F.grid_box(a, tr("a (input)"))
+            self.w_box = F.grid_box(w, tr("w (kernel)"))
+            self.delta_box = F.grid_box(delta, tr("δ (residual)"))
+            self.stride_box = F.int_box(stride, tr("stride"))
+            self.padding_box = F.int_box(padding, tr("padding"))
             rows = [W.HBox([self.a_box, self.w_box]), W.HBox([self.delta_box, self.stride_box, self.padding_box]), choices]
             return rows, (self.a_box, self.w_box, self.delta_box, self.stride_box, self.padding_box)
 
         super().__init__(
             frames, state, [(self.stride_choice, self.strides), (self.padding_choice, self.paddings)],
             static_rows=[choices], live_rows=live_rows,
-            view=lambda s, p: self._static_view(a, w, delta, (stride, padding), s, p), what="convolution example",
-            works="the stride and padding choices, the step slider and ▶ (each choice has its own steps)",
-            greyed="The a, w, δ, stride and padding boxes are",
+            view=lambda s, p: self._static_view(a, w, delta, (stride, padding), s, p), what=N_("convolution example"),
+            works=N_("the stride and padding choices, the step slider and ▶ (each choice has its own steps)"),
+            greyed=N_("The a, w, δ, stride and padding boxes are"),
         )
         self.add_class("convbp-conv-stepper")  # lets a page (and the browser tests) find this widget
 
@@ -90,12 +91,12 @@ class ConvStepper(F.Stepper):
             d = delta if (s, p) == given or delta.shape == shape else F.numbered(shape)
             frames, state = self._compute(a, w, d, s, p)
         except (ValueError, TypeError) as exc:  # a choice that does not fit this example: say so in its view
-            return W.HTML(F.error_html(f"stride {s}, padding {p} does not fit this example: {exc}"))
+            return W.HTML(F.error_html(tr("stride {s}, padding {p} does not fit this example: {error}", s=s, p=p, error=exc)))
         self.view_states[(s, p)] = state
-        boxes = W.HBox([F.grid_box(a, "a (input)", live=False), F.grid_box(w, "w (kernel)", live=False),
-                        F.grid_box(d, "δ (residual)", live=False), F.int_box(s, "stride", live=False),
-                        F.int_box(p, "padding", live=False)], layout=W.Layout(flex_flow="row wrap"))
-        return W.VBox([boxes, F.Steps(frames, "convolution example")])
+        boxes = W.HBox([F.grid_box(a, tr("a (input)"), live=False), F.grid_box(w, tr("w (kernel)"), live=False),
+                        F.grid_box(d, tr("δ (residual)"), live=False), F.int_box(s, tr("stride"), live=False),
+                        F.int_box(p, tr("padding"), live=False)], layout=W.Layout(flex_flow="row wrap"))
+        return W.VBox([boxes, F.Steps(frames, N_("convolution example"))])
 
     # -- computing ---------------------------------------------------------------------------
     @staticmethod
@@ -106,12 +107,14 @@ class ConvStepper(F.Stepper):
         """
         for name, grid, most in (("a", a, 6), ("w", w, 4)):
             if grid.ndim != 2 or grid.shape[0] > most or grid.shape[1] > most:
-                raise ValueError(f"{name} must be a 2-D grid of at most {most}×{most} here; got shape {grid.shape}")
+                raise ValueError(tr("{name} must be a 2-D grid of at most {most} here; got shape {shape}",
+                                    name=name, most=f"{most}×{most}", shape=grid.shape))
         shape = V.window(a.shape, w.shape, stride, padding).out_hw
         steps = 2 * shape[0] * shape[1] + a.size
         if steps > MAX_STEPS:
-            raise ValueError(f"stride {stride} and padding {padding} would make this example take {steps} steps; "
-                             f"keep it under {MAX_STEPS} (a smaller input, a larger stride or less padding)")
+            raise ValueError(tr("stride {stride} and padding {padding} would make this example take {steps} steps; "
+                                "keep it under {most} (a smaller input, a larger stride or less padding)",
+                                stride=stride, padding=padding, steps=steps, most=MAX_STEPS))
         return shape
 
     def _compute(self, a, w, delta, stride, padding):
@@ -146,12 +149,12 @@ class ConvStepper(F.Stepper):
             out = {ij: F.LATER for n, ij in enumerate(steps) if n > k}
             out[uv] = F.TARGET
             tables = [
-                F.table(a_pad, "a", "a<sup>(l−1)</sup>" + (" (zero-padded)" if padding else ""), styles={**pad, **{ij: F.WINDOW for ij in F.cells(win)}}),
-                F.table(w, "w", "kernel w"),
+                F.table(a_pad, "a", "a<sup>(l−1)</sup>" + (tr(" (zero-padded)") if padding else ""), styles={**pad, **{ij: F.WINDOW for ij in F.cells(win)}}),
+                F.table(w, "w", tr("kernel w")),
                 F.table(z, "z", "z<sup>(l)</sup> = a ⋆ w", styles=out),
             ]
             caption = f"z{F.sub(uv[0] + 1, uv[1] + 1)} = {symbols}<br>= {numbers} = <b>{F.fmt(z[uv])}</b>"
-            frames.append(F.frame(f"Forward · z term by term · {k + 1} of {len(steps)}", tables, caption))
+            frames.append(F.frame(tr("Forward · z term by term · {k} of {n}", k=k + 1, n=len(steps)), tables, caption))
         return frames
 
     def _residual(self, a, w, delta, grad_a, stride, padding) -> list[str]:
@@ -174,21 +177,22 @@ class ConvStepper(F.Stepper):
             if terms:
                 symbols = " + ".join(f"{_name('w', iw - 1, w.shape)}·{_name('δ', idd - 1, delta.shape)}" for iw, idd, _ in terms)
                 numbers = " + ".join(f"{F.paren(rot[pq])}·{F.paren(d_pad[rows, cols][pq])}" for _, _, pq in terms)
-                caption = f"{name} = Σ rot180(w) ⊙ window = {symbols}<br>= {numbers} = <b>{F.fmt(grad_a[i, j])}</b>"
+                caption = f"{name} = Σ rot180(w) ⊙ {tr('window')} = {symbols}<br>= {numbers} = <b>{F.fmt(grad_a[i, j])}</b>"
                 if len(terms) < w.size:
-                    caption += " (the added zeros contribute nothing)"
+                    caption += tr(" (the added zeros contribute nothing)")
             else:
-                caption = f"{name} = <b>{F.fmt(grad_a[i, j])}</b>: the window holds only added zeros — no output used this input"
+                caption = tr("{name} = <b>{value}</b>: the window holds only added zeros — no output used this input",
+                             name=name, value=F.fmt(grad_a[i, j]))
             if k == len(steps) - 1:
-                caption += "<br>Then δ<sup>(l−1)</sup> = ∂J/∂a<sup>(l−1)</sup> ⊙ σ′(z<sup>(l−1)</sup>)."
+                caption += "<br>" + tr("Then δ<sup>(l−1)</sup> = ∂J/∂a<sup>(l−1)</sup> ⊙ σ′(z<sup>(l−1)</sup>).")
             out = {ij: F.LATER for n, ij in enumerate(steps) if n > k}
             out[(i, j)] = F.TARGET
             tables = [
-                F.table(d_pad, "delta_pad", "δ<sup>(l)</sup>" + (", dilated," if stride > 1 else "") + " zero-padded", styles={**added, **{ij: F.WINDOW for ij in F.cells(win)}}),
+                F.table(d_pad, "delta_pad", tr("δ<sup>(l)</sup>, dilated, zero-padded") if stride > 1 else tr("δ<sup>(l)</sup> zero-padded"), styles={**added, **{ij: F.WINDOW for ij in F.cells(win)}}),
                 F.table(rot, "rot", "rot180(w)"),
                 F.table(grad_a, "grad_a", "∂J/∂a<sup>(l−1)</sup>", styles=out),
             ]
-            frames.append(F.frame(f"Backward · residual by the rot180 recipe · {k + 1} of {len(steps)}", tables, caption))
+            frames.append(F.frame(tr("Backward · residual by the rot180 recipe · {k} of {n}", k=k + 1, n=len(steps)), tables, caption))
         return frames
 
     def _kernel_gradient(self, a, w, delta, a_pad, pad, grad_w, grad_b, stride, padding, windows) -> list[str]:
@@ -199,18 +203,18 @@ class ConvStepper(F.Stepper):
             done[uv] = 1.0
             so_far = conv.conv2d_backward_weight(delta * done, a, w.shape, stride=stride, padding=padding)
             window = " ".join(F.fmt(a_pad[ij]) for ij in F.cells(win))
-            caption = (
-                f"∂J/∂w<sub>pq</sub> = Σ<sub>uv</sub> δ<sub>uv</sub> · {_window_entry(stride, padding)}: this step adds "
-                f"δ{F.sub(uv[0] + 1, uv[1] + 1)} = {F.fmt(delta[uv])} times the window ({window})."
+            caption = tr(
+                "∂J/∂w<sub>pq</sub> = Σ<sub>uv</sub> δ<sub>uv</sub> · {entry}: this step adds {d} = {value} times the window ({window}).",
+                entry=_window_entry(stride, padding), d=f"δ{F.sub(uv[0] + 1, uv[1] + 1)}", value=F.fmt(delta[uv]), window=window,
             )
             if k == len(steps) - 1:
-                caption += f"<br>And the bias: ∂J/∂b = Σ δ = <b>{F.fmt(grad_b)}</b>."
+                caption += "<br>" + tr("And the bias: ∂J/∂b = Σ δ = <b>{value}</b>.", value=F.fmt(grad_b))
             tables = [
                 F.table(a_pad, "a", "a<sup>(l−1)</sup>", styles={**pad, **{ij: F.WINDOW for ij in F.cells(win)}}),
                 F.table(delta, "delta", "δ<sup>(l)</sup>", styles={uv: F.TARGET}),
-                F.table(so_far, "grad_w", "∂J/∂w so far", styles={pq: F.TARGET for pq in np.ndindex(w.shape)}),
+                F.table(so_far, "grad_w", tr("∂J/∂w so far"), styles={pq: F.TARGET for pq in np.ndindex(w.shape)}),
             ]
-            frames.append(F.frame(f"Backward · kernel gradient · {k + 1} of {len(steps)}", tables, caption))
+            frames.append(F.frame(tr("Backward · kernel gradient · {k} of {n}", k=k + 1, n=len(steps)), tables, caption))
         return frames
 
     # -- editing (live kernel only) --------------------------------------------------------------

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import conv, filters
 from . import _frames as F
+from ..i18n import tr
 from ._views import switch
 from ._where import static_book
 
@@ -68,13 +69,13 @@ class KernelEditor(W.VBox):
         self._quiet = False
         self._first = preset
         self.live = not static_book()
-        options = [(label, key) for key, (label, _) in filters.PRESETS.items()]
+        options = [(tr(label), key) for key, (label, _) in filters.PRESETS.items()]
         if self.live:
-            options.append(("custom (your numbers)", CUSTOM))  # only Python can compute the reader's own kernel
-        self.preset_box = W.Dropdown(options=options, value=preset, description="preset", tooltip="a hand-made 3×3 kernel",
+            options.append((tr("custom (your numbers)"), CUSTOM))  # only Python can compute the reader's own kernel
+        self.preset_box = W.Dropdown(options=options, value=preset, description=tr("preset"), tooltip=tr("a hand-made 3×3 kernel"),
                                      layout=W.Layout(width="320px"))
         self.message = W.HTML()
-        alt = f"The input photo: a grayscale portrait of Grace Hopper, {image.shape[0]}×{image.shape[1]} pixels."
+        alt = tr("The input photo: a grayscale portrait of Grace Hopper, {shape} pixels.", shape=f"{image.shape[0]}×{image.shape[1]}")
         self.input_view = W.HTML(_img(image, alt))
         if self.live:
             self.entries = self._entries(kernel, live=True)
@@ -84,7 +85,7 @@ class KernelEditor(W.VBox):
             self.preset_box.observe(self._on_preset, names="value")
             for entry in self.entries:
                 entry.observe(self._on_entry, names="value")
-            self.note = W.HTML(F.live_note("choosing a preset or typing a weight recomputes the feature map with convbp"))
+            self.note = W.HTML(F.live_note(tr("choosing a preset or typing a weight recomputes the feature map with convbp")))
             body = view
         else:
             self.view_states = {}
@@ -95,8 +96,8 @@ class KernelEditor(W.VBox):
                 self.view_states[key] = self._computed(k)[0]
             self.views = body = switch([self.preset_box], views)
             self.kernel, self.result = self.view_states[preset]["kernel"], self.view_states[preset]["result"]
-            self.note = W.HTML(F.static_note("the preset list (each preset shows its kernel, feature map and numbers)",
-                                             "The nine weight boxes are"))
+            self.note = W.HTML(F.static_note(tr("the preset list (each preset shows its kernel, feature map and numbers)"),
+                                             tr("The nine weight boxes are")))
         super().__init__([W.HBox([self.preset_box]), self.message, self.note, body])
         self.add_class("convbp-kernel-editor")  # lets a page (and the browser tests) find this widget
 
@@ -107,7 +108,7 @@ class KernelEditor(W.VBox):
     @staticmethod
     def _entries(kernel, *, live: bool) -> list[W.Text]:
         return [
-            W.Text(F.typed(v), description=f"w{F.sub(k // 3 + 1, k % 3 + 1)}", tooltip=f"kernel weight w{F.sub(k // 3 + 1, k % 3 + 1)}",
+            W.Text(F.typed(v), description=f"w{F.sub(k // 3 + 1, k % 3 + 1)}", tooltip=tr("kernel weight {w}", w=f"w{F.sub(k // 3 + 1, k % 3 + 1)}"),
                    continuous_update=False, disabled=not live, style={"description_width": "2em"}, layout=W.Layout(width="6em"))
             for k, v in enumerate(kernel.ravel())
         ]
@@ -117,8 +118,8 @@ class KernelEditor(W.VBox):
         shown = self._computed(kernel)[1] if not self.live else ("", "", "")  # made with their values: one message each
         kernel_view, output_view, numbers = (W.HTML(value) for value in shown)
         grid = W.GridBox(entries, layout=W.Layout(grid_template_columns="repeat(3, 6.2em)", grid_gap="2px"))
-        panels = W.HBox([self._titled("input a (photo)", self.input_view), self._titled("kernel w", kernel_view),
-                         self._titled("feature map z = a ⋆ w", output_view)], layout=W.Layout(flex_flow="row wrap"))
+        panels = W.HBox([self._titled(tr("input a (photo)"), self.input_view), self._titled(tr("kernel w"), kernel_view),
+                         self._titled(tr("feature map z = a ⋆ w"), output_view)], layout=W.Layout(flex_flow="row wrap"))
         view = W.VBox([grid, panels, numbers])
         view.convbp_parts = (kernel_view, output_view, numbers)
         return view
@@ -133,18 +134,20 @@ class KernelEditor(W.VBox):
             z = conv.conv2d(self.image, kernel)
         if not np.all(np.isfinite(z)):
             k = int(np.argmax(np.abs(kernel)))
-            raise ValueError(f"kernel entry w{F.sub(k // 3 + 1, k % 3 + 1)} = {F.fmt(kernel.flat[k])} is too large: "
-                             "the feature map would hold ∞ (floating point ends near 1.8e308)")
+            raise ValueError(tr("kernel entry {w} = {value} is too large: the feature map would hold ∞ (floating point ends near 1.8e308)",
+                                w=f"w{F.sub(k // 3 + 1, k % 3 + 1)}", value=F.fmt(kernel.flat[k])))
         r, c = z.shape[0] // 2 - 1, z.shape[1] // 2 - 1
         block = z[r : r + 3, c : c + 3]
-        shades = "red for negative, blue for positive values" if z.min() < 0 else "dark for small, light for large values"
-        alt = f"The feature map z, {z.shape[0]}×{z.shape[1]} pixels, from {F.fmt(z.min())} to {F.fmt(z.max())} ({shades})."
+        shades = tr("red for negative, blue for positive values") if z.min() < 0 else tr("dark for small, light for large values")
+        alt = tr("The feature map z, {shape} pixels, from {low} to {high} ({shades}).", shape=f"{z.shape[0]}×{z.shape[1]}",
+                 low=F.fmt(z.min()), high=F.fmt(z.max()), shades=shades)
         kernel_html = F.frame("", [F.table(kernel, "w", "")], "")
         numbers = F.frame(
             "",
-            [F.table(block, "z_centre", f"z at rows {r + 1}–{r + 3}, columns {c + 1}–{c + 3} (the centre)")],
-            f"z is {z.shape[0]}×{z.shape[1]} ({self.image.shape[0]}×{self.image.shape[1]} photo, no padding); "
-            f"min <span data-value='min'>{F.fmt(z.min())}</span>, max <span data-value='max'>{F.fmt(z.max())}</span>.",
+            [F.table(block, "z_centre", tr("z at rows {r0}–{r1}, columns {c0}–{c1} (the centre)", r0=r + 1, r1=r + 3, c0=c + 1, c1=c + 3))],
+            tr("z is {shape} ({photo} photo, no padding); min {low}, max {high}.", shape=f"{z.shape[0]}×{z.shape[1]}",
+               photo=f"{self.image.shape[0]}×{self.image.shape[1]}", low=f"<span data-value='min'>{F.fmt(z.min())}</span>",
+               high=f"<span data-value='max'>{F.fmt(z.max())}</span>"),
         )
         return dict(kernel=kernel, result=z), (kernel_html, _img(z, alt), numbers)
 
@@ -184,9 +187,9 @@ class KernelEditor(W.VBox):
         try:
             value = float(text.strip().replace("−", "-"))
         except ValueError:
-            raise ValueError(f"kernel entry {name}: {text!r} is not a number") from None
+            raise ValueError(tr("kernel entry {w}: {text} is not a number", w=name, text=repr(text))) from None
         if not np.isfinite(value):
-            raise ValueError(f"kernel entry {name} must be finite; got {text!r}")
+            raise ValueError(tr("kernel entry {w} must be finite; got {text}", w=name, text=repr(text)))
         return value
 
     def _reject(self, text: str) -> None:

@@ -23,6 +23,7 @@ from fractions import Fraction
 import ipywidgets as W
 import numpy as np
 
+from ..i18n import N_, tr
 from . import _frames as F
 from . import conv as stepper
 from . import pooling
@@ -129,7 +130,7 @@ def view(cell_label: str, heading: str, sections: list[tuple[str, str, str]]) ->
 
 
 def joined(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return names[0] if len(names) == 1 else tr("{first} and {last}", first=tr(", ").join(names[:-1]), last=names[-1])
 
 
 def _line(html_text: str, cls: str = "") -> str:
@@ -146,9 +147,11 @@ def conv_input_view(layer: ConvLayer, cell: Cell) -> str:
     a_name = name("a", cell)
     unreached = {ij: MUTED for ij in F.cells(layer.unreached)}
     if paths:
-        heading = f"{a_name} = {F.fmt(layer.a[cell])} feeds {joined([name('z', p.out) for p in paths])}: {len(paths)} path{'s' if len(paths) > 1 else ''} back to it."
+        feeds = dict(a=a_name, value=F.fmt(layer.a[cell]), outputs=joined([name('z', p.out) for p in paths]), n=len(paths))
+        heading = tr("{a} = {value} feeds {outputs}: {n} paths back to it.", **feeds) if len(paths) > 1 else tr("{a} = {value} feeds {outputs}: 1 path back to it.", **feeds)
     else:
-        heading = f"{a_name} = {F.fmt(layer.a[cell])} feeds no output: no window of the stride-{layer.stride[0]} pass reads it, so it receives 0."
+        heading = tr("{a} = {value} feeds no output: no window of the stride-{s} pass reads it, so it receives 0.",
+                     a=a_name, value=F.fmt(layer.a[cell]), s=layer.stride[0])
 
     # Forward: every z equation, the term holding a_cell in its path's colour.
     eqs = []
@@ -159,8 +162,8 @@ def conv_input_view(layer: ConvLayer, cell: Cell) -> str:
             parts.append(term(text, by_out[out] if a_ij == cell else None, t if a_ij == cell else None))
         eqs.append(_line(f"{name('z', out)} = " + " + ".join(parts) + f" = {F.fmt(layer.z[out])} + b"))
     forward = (
-        grid(layer.a, "a", f"input a{L1}", styles={**unreached, cell: PICKED})
-        + grid(layer.w, "w", "kernel w", paths={p.via: k for k, p in enumerate(paths)})
+        grid(layer.a, "a", tr("input {a}", a=f"a{L1}"), styles={**unreached, cell: PICKED})
+        + grid(layer.w, "w", tr("kernel w"), paths={p.via: k for k, p in enumerate(paths)})
         + grid(layer.z, "z", f"z{L0} − b", paths=by_out)
         + f"<div class='convbp-eqs'>{''.join(eqs)}</div>"
     )
@@ -169,13 +172,13 @@ def conv_input_view(layer: ConvLayer, cell: Cell) -> str:
     if paths:
         symbols = " + ".join(term(f"{name('δ', p.out)}·{name('w', p.via)}", k, p.term) for k, p in enumerate(paths))
         values = " + ".join(term(f"{F.paren(layer.delta[p.out])}·{F.paren(layer.w[p.via])}", k) for k, p in enumerate(paths))
-        sums = _line(f"∂J/∂{a_name} = Σ δ·w over the outputs it feeds = {symbols}") + _line(f"= {values} = <b data-total>{F.fmt(layer.grad_a[cell])}</b>")
+        sums = _line(tr("{lhs} = Σ δ·w over the outputs it feeds = {terms}", lhs=f"∂J/∂{a_name}", terms=symbols)) + _line(f"= {values} = <b data-total>{F.fmt(layer.grad_a[cell])}</b>")
     else:
-        sums = _line(f"∂J/∂{a_name} = <b data-total>{F.fmt(layer.grad_a[cell])}</b>: no term, the sum is empty.")
+        sums = _line(tr("{lhs} = {total}: no term, the sum is empty.", lhs=f"∂J/∂{a_name}", total=f"<b data-total>{F.fmt(layer.grad_a[cell])}</b>"))
     sums += _line(f"δ{L1}{F.sub(cell[0] + 1, cell[1] + 1)} = ∂J/∂{a_name} · σ′(z{L1}{F.sub(cell[0] + 1, cell[1] + 1)}) = {F.fmt(layer.grad_a[cell])} · σ′(z{L1}{F.sub(cell[0] + 1, cell[1] + 1)})")
     backward = (
-        grid(layer.delta, "delta", f"residual δ{L0}", paths=by_out)
-        + grid(layer.w, "w_back", "kernel w", paths={p.via: k for k, p in enumerate(paths)})
+        grid(layer.delta, "delta", tr("residual {d}", d=f"δ{L0}"), paths=by_out)
+        + grid(layer.w, "w_back", tr("kernel w"), paths={p.via: k for k, p in enumerate(paths)})
         + grid(layer.grad_a, "grad_a", f"∂J/∂a{L1}", styles={**unreached, cell: PICKED})
         + sums
     )
@@ -194,17 +197,20 @@ def conv_input_view(layer: ConvLayer, cell: Cell) -> str:
     zeros = len(window) - len(kept)
     if kept:
         inner = " + ".join(term(f"{name('w', paths[k].via)}·{name('δ', out)}", k, product) for k, _, _, product, out in kept)
-        recipe_sum = f"Σ rot180(w) ⊙ window = {inner}" + (f" + {zeros} product{'s' if zeros > 1 else ''} with an added 0" if zeros else "")
+        added = (tr(" + {n} products with an added 0", n=zeros) if zeros > 1 else tr(" + 1 product with an added 0")) if zeros else ""
+        recipe_sum = tr("Σ rot180(w) ⊙ window = {terms}", terms=inner) + added
     else:
-        recipe_sum = f"Σ rot180(w) ⊙ window = 0: all {zeros} entries under it are added zeros"
-    same = "the same terms as above" if kept else "as above, nothing"
-    what = "dilated by the stride (zeros between entries), then " if layer.stride != (1, 1) else ""
+        recipe_sum = tr("Σ rot180(w) ⊙ window = 0: all {n} entries under it are added zeros", n=zeros)
+    same = tr("the same terms as above") if kept else tr("as above, nothing")
+    what = tr("dilated by the stride (zeros between entries), then ") if layer.stride != (1, 1) else ""
     recipe = (
-        grid(layer.d_tilde, "delta_tilde", f"δ̃: δ{L0} {what}zero-padded", styles=d_styles, paths=d_paths)
+        grid(layer.d_tilde, "delta_tilde", tr("δ̃: {d} {what}zero-padded", d=f"δ{L0}", what=what), styles=d_styles, paths=d_paths)
         + grid(layer.rot, "rot", "rot180(w)", paths=rot_paths)
-        + _line(f"The window at row {cell[0] + 1}, column {cell[1] + 1} (dashed): {recipe_sum} — {same}, = <b>{F.fmt(layer.grad_a[cell])}</b>.")
+        + _line(tr("The window at row {row}, column {column} (dashed): {sum} — {same}, = {total}.", row=cell[0] + 1, column=cell[1] + 1,
+                   sum=recipe_sum, same=same, total=f"<b>{F.fmt(layer.grad_a[cell])}</b>"))
     )
-    return view(a_name, heading, [("forward", "Forward (前向): the sums it enters", forward), ("backward", "Backward (反向): the residual it collects", backward), ("recipe", "The recipe (前一层残差计算方式): rotate, pad, correlate", recipe)])
+    return view(a_name, heading, [("forward", tr("Forward (前向): the sums it enters"), forward), ("backward", tr("Backward (反向): the residual it collects"), backward),
+                                  ("recipe", tr("The recipe (前一层残差计算方式): rotate, pad, correlate"), recipe)])
 
 
 # -- convolution: pick a kernel entry or the bias -----------------------------------------------
@@ -235,10 +241,10 @@ def kernel_entry_view(layer: ConvLayer, entry: Cell | None) -> str:
         symbols = " + ".join(term(f"{name('δ', p.out)}·{name('a', p.via)}", k, p.term) for k, p in enumerate(paths))
         values = " + ".join(term(f"{F.paren(layer.delta[p.out])}·{F.paren(layer.a[p.via])}", k) for k, p in enumerate(paths))
         total = F.fmt(layer.grad_w[entry])
-        heading = f"{label} multiplies one input in each of the {len(paths)} sums: ∂J/∂{label} correlates the input with the residual."
+        heading = tr("{w} multiplies one input in each of the {n} sums: ∂J/∂{w} correlates the input with the residual.", w=label, n=len(paths))
         grids = (
-            grid(layer.a, "a", f"input a{L1}", paths={p.via: k for k, p in enumerate(paths)})
-            + grid(layer.delta, "delta", f"residual δ{L0}", paths=by_out)
+            grid(layer.a, "a", tr("input {a}", a=f"a{L1}"), paths={p.via: k for k, p in enumerate(paths)})
+            + grid(layer.delta, "delta", tr("residual {d}", d=f"δ{L0}"), paths=by_out)
             + grid(layer.grad_w, "grad_w", "∂J/∂w", styles={entry: PICKED})
         )
         rule = f"∂J/∂{label} = Σ<sub>u,v</sub> δ<sub>uv</sub> · a<sub>{_at('u', layer.stride[0], entry[0])}, {_at('v', layer.stride[1], entry[1])}</sub>"
@@ -246,11 +252,12 @@ def kernel_entry_view(layer: ConvLayer, entry: Cell | None) -> str:
         symbols = " + ".join(term(name("δ", p.out), k, p.term) for k, p in enumerate(paths))
         values = " + ".join(term(F.paren(layer.delta[p.out]), k) for k, p in enumerate(paths))
         total = F.fmt(layer.grad_b)
-        heading = f"b is added once to each of the {len(paths)} sums with coefficient 1: ∂J/∂b is the sum of the residual map."
-        grids = grid(layer.delta, "delta", f"residual δ{L0}", paths=by_out)
+        heading = tr("b is added once to each of the {n} sums with coefficient 1: ∂J/∂b is the sum of the residual map.", n=len(paths))
+        grids = grid(layer.delta, "delta", tr("residual {d}", d=f"δ{L0}"), paths=by_out)
         rule = "∂J/∂b = Σ<sub>u,v</sub> δ<sub>uv</sub>"
     backward = grids + _line(f"{rule} = {symbols}") + _line(f"= {values} = <b data-total>{total}</b>")
-    return view(label, heading, [("forward", f"Forward: {label} in every sum", forward), ("backward", "Its gradient (卷积核的梯度)" if entry is not None else "Its gradient (偏置值的梯度)", backward)])
+    return view(label, heading, [("forward", tr("Forward: {x} in every sum", x=label), forward),
+                                 ("backward", tr("Its gradient (卷积核的梯度)") if entry is not None else tr("Its gradient (偏置值的梯度)"), backward)])
 
 
 # -- pooling: pick an input ----------------------------------------------------------------------
@@ -265,15 +272,17 @@ def pooling_view(layer: PoolLayer, cell: Cell) -> str:
     m, n = layer.size
     share = f"1/{m * n}"
     if not holding:
-        heading = f"{a_name} = {number(layer.a[cell])} lies in no window: it takes no part in the forward pass and receives 0."
+        heading = tr("{a} = {value} lies in no window: it takes no part in the forward pass and receives 0.", a=a_name, value=number(layer.a[cell]))
     elif layer.mode == "max":
         won = [name("z", p.out) for p in paths]
-        heading = f"{a_name} = {number(layer.a[cell])} lies in {len(holding)} window{'s' if len(holding) > 1 else ''}" + (
-            f" and is the maximum of {joined(won)}." if won else ", and is the maximum of none: it receives 0."
+        lies = dict(a=a_name, value=number(layer.a[cell]), n=len(holding))
+        heading = (tr("{a} = {value} lies in {n} windows", **lies) if len(holding) > 1 else tr("{a} = {value} lies in 1 window", **lies)) + (
+            tr(" and is the maximum of {outputs}.", outputs=joined(won)) if won else tr(", and is the maximum of none: it receives 0.")
         )
+    elif len(holding) > 1:
+        heading = tr("{a} lies in {n} windows; each gives it the share {share} of its residual.", a=a_name, n=len(holding), share=share)
     else:
-        each = "each gives it" if len(holding) > 1 else "it gives it"
-        heading = f"{a_name} lies in {len(holding)} window{'s' if len(holding) > 1 else ''}; {each} the share {share} of its residual."
+        heading = tr("{a} lies in 1 window; it gives it the share {share} of its residual.", a=a_name, share=share)
     panels = []
     terms_sym, terms_num = [], []
     for pq in holding:
@@ -286,10 +295,10 @@ def pooling_view(layer: PoolLayer, cell: Cell) -> str:
             at = tuple(int(x) for x in np.argwhere(layer.winner[pq])[0])
             styles[(at[0] - top[0], at[1] - top[1])] = "font-weight:700;text-decoration:underline"
         styles[(cell[0] - top[0], cell[1] - top[1])] = styles.get((cell[0] - top[0], cell[1] - top[1]), "") + ";" + PICKED
-        title = f"{badge(k) + ' ' if k is not None else ''}window of {name('z', pq)}"
+        title = f"{badge(k) + ' ' if k is not None else ''}" + tr("window of {z}", z=name('z', pq))
         if layer.mode == "max":
             at_name = name("a", at)
-            title += f": max {at_name} = {number(layer.a[at])}"
+            title += tr(": max {a} = {value}", a=at_name, value=number(layer.a[at]))
         colour = f"border-top:6px solid {PALETTE[k % len(PALETTE)]};padding-top:2px" if k is not None else "border-top:6px dashed #6b6b6b;padding-top:2px"
         panels.append(f"<div style='display:inline-block;vertical-align:top;{colour};margin:0 10px 8px 0'>" + grid(block, f"window_{pq[0] + 1}{pq[1] + 1}", title, styles=styles, show=number) + "</div>")
         d = name("δ", pq)
@@ -303,33 +312,35 @@ def pooling_view(layer: PoolLayer, cell: Cell) -> str:
             t = next(p.term for p in paths if p.out == pq)
             terms_sym.append(term(f"{d}·{share}", k, t))
             terms_num.append(term(f"{_paren(layer.delta[pq])}·{share}", k))
-    why = "∂z/∂a is 1 at a window's maximum, 0 elsewhere" if layer.mode == "max" else f"∂z/∂a = 1/(m·n) = {share} for every input of a window"
+    why = tr("∂z/∂a is 1 at a window's maximum, 0 elsewhere") if layer.mode == "max" else tr("∂z/∂a = 1/(m·n) = {share} for every input of a window", share=share)
     sub_ = F.sub(cell[0] + 1, cell[1] + 1)
     if holding:
-        sums = _line(f"∂J/∂{a_name} = Σ δ<sub>pq</sub> · ∂z<sub>pq</sub>/∂{a_name} over its windows ({why}) = " + " + ".join(terms_sym))
+        sums = _line(tr("{lhs} = Σ δ<sub>pq</sub> · ∂z<sub>pq</sub>/∂{a} over its windows ({why}) = ", lhs=f"∂J/∂{a_name}", a=a_name, why=why) + " + ".join(terms_sym))
         sums += _line("= " + " + ".join(terms_num) + f" = <b data-total>{number(layer.grad[cell])}</b>")
     else:
         sums = _line(f"∂J/∂{a_name} = <b data-total>{number(layer.grad[cell])}</b>")
     sums += _line(f"δ{L1}{sub_} = ∂J/∂{a_name} · σ′(z{L1}{sub_}) = {number(layer.grad[cell])} · σ′(z{L1}{sub_})")
     unreached = {ij: MUTED for ij in F.cells(layer.unreached)}
     grids = (
-        grid(layer.a, "a", f"input a{L1}", styles={**unreached, cell: PICKED}, show=number)
-        + grid(layer.delta, "delta", f"residual δ{L0}", paths=by_out, show=number)
+        grid(layer.a, "a", tr("input {a}", a=f"a{L1}"), styles={**unreached, cell: PICKED}, show=number)
+        + grid(layer.delta, "delta", tr("residual {d}", d=f"δ{L0}"), paths=by_out, show=number)
         + grid(layer.grad, "grad_a", f"∂J/∂a{L1}", styles={**unreached, cell: PICKED}, show=number)
     )
-    what = "Max pooling (最大池化)" if layer.mode == "max" else "Average pooling (平均池化)"
-    sections = [("windows", f"{what}: the windows that hold {a_name}", "".join(panels) if panels else "<div>none</div>"), ("backward", "The residual it receives", grids + sums)]
+    what = tr("Max pooling (最大池化)") if layer.mode == "max" else tr("Average pooling (平均池化)")
+    sections = [("windows", tr("{what}: the windows that hold {a}", what=what, a=a_name), "".join(panels) if panels else f"<div>{tr('none')}</div>"),
+                ("backward", tr("The residual it receives"), grids + sums)]
     return view(a_name, heading, sections)
 
 
 # -- the widgets ------------------------------------------------------------------------------------
 
-STATIC_NOTE = (
-    "<div class='convbp-note' style='font-size:0.9em;margin:2px 0'>✎ The buttons work on this page. "
+NOTE = "<div class='convbp-note' style='font-size:0.9em;margin:2px 0'>{}</div>"
+STATIC_NOTE = N_(
+    "✎ The buttons work on this page. "
     "Typing your own example needs a live Python kernel: <b>Live Code</b> from the rocket button at the top of the page, "
-    "Binder, or Jupyter.</div>"
+    "Binder, or Jupyter."
 )
-LIVE_NOTE = "<div class='convbp-note' style='font-size:0.9em;margin:2px 0'>✎ Live: type an example (rows separated by ';') and press Enter; every cell's view is recomputed.</div>"
+LIVE_NOTE = N_("✎ Live: type an example (rows separated by ';') and press Enter; every cell's view is recomputed.")
 
 
 class CellPicker(W.VBox):
@@ -347,12 +358,13 @@ class CellPicker(W.VBox):
         self._quiet = False  # set while Python itself refits a box, so that its observer stays still
         self.message = W.HTML()
         self.static = static_book()
-        self.note = W.HTML(_CSS + (STATIC_NOTE if self.static else LIVE_NOTE))
+        self.note = W.HTML(_CSS + NOTE.format(tr(STATIC_NOTE if self.static else LIVE_NOTE)))
         self.boxes = boxes
         for box in boxes:
             box.disabled = self.static
             if not self.static:
                 box.observe(self._on_edit, names="value")
+        what = tr(what)
         labels, tooltips, per_mode = self._compute_views()
         picked = min(picked, len(labels) - 1)
         self.picker = W.ToggleButtons(options=list(zip(labels, range(len(labels)))), index=picked, description="", tooltip=what,
@@ -363,7 +375,7 @@ class CellPicker(W.VBox):
         self.mode = None
         views = [[W.HTML(v) for v in mode_views] for mode_views in per_mode]
         if self.modes:
-            self.mode = W.ToggleButtons(options=[(m, i) for i, m in enumerate(self.modes)], description="pooling", tooltips=list(self.modes))
+            self.mode = W.ToggleButtons(options=[(tr(m), i) for i, m in enumerate(self.modes)], description=tr("pooling"), tooltips=[tr(m) for m in self.modes])
             self.stack = switch([self.mode, self.picker], views)
         else:
             self.stack = switch([self.picker], views[0])
@@ -419,7 +431,7 @@ class ConvInputPicker(CellPicker):
     """
 
     A, W_ = stepper.DEFAULT_A, stepper.DEFAULT_W  # the 3.2 stepper's example
-    WHAT, CLASS = "Pick an input cell aᵤᵥ:", "convbp-input-picker"
+    WHAT, CLASS = N_("Pick an input cell aᵤᵥ:"), "convbp-input-picker"
     DELTA = stepper.DEFAULT_DELTA
 
     def __init__(self, a=None, w=None, delta=None, stride: int = 1, cell: Cell = (0, 1)):
@@ -427,8 +439,9 @@ class ConvInputPicker(CellPicker):
         self.a_box = F.grid_box(self.layer.a, "a", width="230px")
         self.w_box = F.grid_box(self.layer.w, "w", width="200px")
         self.delta_box = F.grid_box(self.layer.delta, "δ", width="200px")
-        self.stride_box = F.int_box(stride, "stride")
-        for box, tip in ((self.a_box, "the input a, rows separated by ';'"), (self.w_box, "the kernel w"), (self.delta_box, "the residual δ = ∂J/∂z (reset to fit when z changes size)"), (self.stride_box, "the stride")):
+        self.stride_box = F.int_box(stride, tr("stride"))
+        for box, tip in ((self.a_box, tr("the input a, rows separated by ';'")), (self.w_box, tr("the kernel w")),
+                         (self.delta_box, tr("the residual δ = ∂J/∂z (reset to fit when z changes size)")), (self.stride_box, tr("the stride"))):
             box.tooltip = tip
         super().__init__([self.a_box, self.w_box, self.delta_box, self.stride_box], self._picked(cell), self.WHAT)
         self.add_class(self.CLASS)
@@ -456,7 +469,7 @@ class ConvInputPicker(CellPicker):
         self._shape = layer.a.shape
         cells = list(np.ndindex(*layer.a.shape))
         labels = [name("a", c) for c in cells]
-        tooltips = [f"show the paths of input {name('a', c)} (row {c[0] + 1}, column {c[1] + 1})" for c in cells]
+        tooltips = [tr("show the paths of input {a} (row {row}, column {column})", a=name('a', c), row=c[0] + 1, column=c[1] + 1) for c in cells]
         return labels, tooltips, [[conv_input_view(layer, c) for c in cells]]
 
 
@@ -466,7 +479,7 @@ class KernelEntryPicker(ConvInputPicker):
     KernelEntryPicker(a, w, delta, stride=1, cell=(0, 0)); the last button is b.
     """
 
-    WHAT, CLASS = "Pick a kernel entry w or the bias b:", "convbp-kernel-picker"
+    WHAT, CLASS = N_("Pick a kernel entry w or the bias b:"), "convbp-kernel-picker"
 
     def __init__(self, a=None, w=None, delta=None, stride: int = 1, cell: Cell = (0, 0)):
         super().__init__(a, w, delta, stride, cell)
@@ -482,7 +495,7 @@ class KernelEntryPicker(ConvInputPicker):
         self._shape = (kh + 1, kw)  # the kernel's own layout, then b on a row of its own
         entries = list(np.ndindex(kh, kw))
         labels = [name("w", e) for e in entries] + ["b"]
-        tooltips = [f"show the gradient of kernel entry {name('w', e)}" for e in entries] + ["show the gradient of the bias b"]
+        tooltips = [tr("show the gradient of kernel entry {w}", w=name('w', e)) for e in entries] + [tr("show the gradient of the bias b")]
         views = [kernel_entry_view(layer, e) for e in entries] + [kernel_entry_view(layer, None)]
         return labels, tooltips, [views]
 
@@ -494,7 +507,7 @@ class PoolingPicker(CellPicker):
     4×4 map with its two residuals, [[7, 3], [1, 4]] for max and [[8, 4], [16, 4]] for average pooling.
     """
 
-    modes = ("max pooling", "average pooling")
+    modes = (N_("max pooling"), N_("average pooling"))
     A = pooling.LECTURE_MAP
 
     def __init__(self, a=None, delta_max=None, delta_avg=None, size=2, stride=None, cell: Cell = (0, 1)):
@@ -504,13 +517,14 @@ class PoolingPicker(CellPicker):
         self.layers = (PoolLayer(a, delta_max, size, stride, "max"), PoolLayer(a, delta_avg, size, stride, "avg"))
         first = self.layers[0]
         self.a_box = F.grid_box(first.a, "a", width="260px")
-        self.dmax_box = F.grid_box(first.delta, "δ (max)", width="200px")
-        self.davg_box = F.grid_box(self.layers[1].delta, "δ (avg)", width="200px")
-        self.size_box = F.int_box(first.size[0], "window")
-        self.stride_box = F.int_box(first.stride[0], "stride")
-        for box, tip in ((self.a_box, "the pooling layer's input"), (self.dmax_box, "the residual reaching max pooling"), (self.davg_box, "the residual reaching average pooling"), (self.size_box, "window size m = n"), (self.stride_box, "the stride")):
+        self.dmax_box = F.grid_box(first.delta, tr("δ (max)"), width="200px")
+        self.davg_box = F.grid_box(self.layers[1].delta, tr("δ (avg)"), width="200px")
+        self.size_box = F.int_box(first.size[0], tr("window"))
+        self.stride_box = F.int_box(first.stride[0], tr("stride"))
+        for box, tip in ((self.a_box, tr("the pooling layer's input")), (self.dmax_box, tr("the residual reaching max pooling")),
+                         (self.davg_box, tr("the residual reaching average pooling")), (self.size_box, tr("window size m = n")), (self.stride_box, tr("the stride"))):
             box.tooltip = tip
-        super().__init__([self.a_box, self.dmax_box, self.davg_box, self.size_box, self.stride_box], cell[0] * first.a.shape[1] + cell[1], "Pick an input cell aᵤᵥ:")
+        super().__init__([self.a_box, self.dmax_box, self.davg_box, self.size_box, self.stride_box], cell[0] * first.a.shape[1] + cell[1], N_("Pick an input cell aᵤᵥ:"))
         self.add_class("convbp-pooling-picker")
 
     def _compute_views(self, from_boxes: bool = False):
@@ -531,5 +545,5 @@ class PoolingPicker(CellPicker):
         self._shape = self.layers[0].a.shape
         cells = list(np.ndindex(*self._shape))
         labels = [name("a", c) for c in cells]
-        tooltips = [f"show the windows and residual of input {name('a', c)} (row {c[0] + 1}, column {c[1] + 1})" for c in cells]
+        tooltips = [tr("show the windows and residual of input {a} (row {row}, column {column})", a=name('a', c), row=c[0] + 1, column=c[1] + 1) for c in cells]
         return labels, tooltips, [[pooling_view(layer, c) for c in cells] for layer in self.layers]

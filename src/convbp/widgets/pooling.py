@@ -11,6 +11,7 @@ import numpy as np
 from .. import _validate as V
 from .. import pool
 from . import _frames as F
+from ..i18n import N_, tr
 
 LECTURE_MAP = [[1, 8, 4, 3], [7, 2, 1, 9], [6, 1, 2, 4], [8, 7, 6, 0]]
 # The window settings chapter 3.1 discusses: the lecture's 2×2 stride 2, AlexNet's overlapping 3×3 stride 2,
@@ -34,33 +35,33 @@ class _Mode:
 
 def _max_back(dname, d, gets, share, a) -> str:
     (i, j), = gets
-    return (
-        f"{dname} = {F.fmt(d)} goes back to the window's maximum, a{F.sub(i + 1, j + 1)} = {F.fmt(a[i, j])} "
-        f"(∂z/∂a = 1 there); the window's other cells get 0."
+    return tr(
+        "{d} = {value} goes back to the window's maximum, {a} = {a_value} (∂z/∂a = 1 there); the window's other cells get 0.",
+        d=dname, value=F.fmt(d), a=f"a{F.sub(i + 1, j + 1)}", a_value=F.fmt(a[i, j]),
     )
 
 
 def _avg_back(dname, d, gets, share, a) -> str:
-    return (
-        f"{dname} = {F.fmt(d)} is shared by the window's {len(gets)} cells: "
-        f"each gets {F.fmt(d)} / {len(gets)} = {F.fmt(share)}."
+    return tr(
+        "{d} = {value} is shared by the window's {n} cells: each gets {value} / {n} = {share}.",
+        d=dname, value=F.fmt(d), n=len(gets), share=F.fmt(share),
     )
 
 
 MODE = {
     "max": _Mode(
-        "max pooling", [[7, 3], [1, 4]],
+        N_("max pooling"), [[7, 3], [1, 4]],
         lambda a, size, stride: pool.max_pool2d(a, size, stride=stride),
         lambda d, a, size, stride: pool.max_pool2d_backward(d, a, size, stride=stride),
         lambda zname, values, z: f"{zname} = max({', '.join(values)}) = <b>{F.fmt(z)}</b>",
-        _max_back, "its window's maximum", True,
+        _max_back, N_("its window's maximum"), True,
     ),
     "avg": _Mode(
-        "average pooling", [[8, 4], [16, 4]],
+        N_("average pooling"), [[8, 4], [16, 4]],
         lambda a, size, stride: pool.avg_pool2d(a, size, stride=stride),
         lambda d, a, size, stride: pool.avg_pool2d_backward(d, a.shape, size, stride=stride),
         lambda zname, values, z: f"{zname} = ({' + '.join(values)}) / {len(values)} = <b>{F.fmt(z)}</b>",
-        _avg_back, "every cell of its window, divided by the window's size", False,
+        _avg_back, N_("every cell of its window, divided by the window's size"), False,
     ),
 }
 LECTURE_DELTA = {key: mode.lecture_delta for key, mode in MODE.items()}
@@ -68,7 +69,7 @@ MODES = {key: mode.name for key, mode in MODE.items()}
 
 
 def _setting_label(size: int, stride: int) -> str:
-    return f"{size}×{size}, stride {stride}" + (" (overlapping)" if stride < size else "")
+    return tr("{size}×{size}, stride {stride}", size=size, stride=stride) + (tr(" (overlapping)") if stride < size else "")
 
 
 def _pooled_shape(a, size, stride) -> tuple[int, int]:
@@ -101,26 +102,26 @@ class PoolingStepper(F.Stepper):
         self._first = (mode, size, stride)
         self.settings = SETTINGS if (size, stride) in SETTINGS else [(size, stride), *SETTINGS]
         # display:flex: ipywidgets 8 draws ToggleButtons as a block, with the label above the buttons.
-        self.mode_box = W.ToggleButtons(options=[("max", "max"), ("average", "avg")], value=mode, description="pooling", tooltip="max or average pooling",
-                                        tooltips=["max pooling", "average pooling"], style={"button_width": "6em", "description_width": "initial"},
+        self.mode_box = W.ToggleButtons(options=[(tr("max"), "max"), (tr("average"), "avg")], value=mode, description=tr("pooling"),
+                                        tooltip=tr("max or average pooling"), tooltips=[tr(MODES["max"]), tr(MODES["avg"])], style={"button_width": "6em", "description_width": "initial"},
                                              layout=W.Layout(display="flex", align_items="center"))
         self.window_box = W.Dropdown(options=[(_setting_label(*st), st) for st in self.settings], value=(size, stride),
-                                     description="window", tooltip="window size and stride", layout=W.Layout(width="300px"))
+                                     description=tr("window"), tooltip=tr("window size and stride"), layout=W.Layout(width="300px"))
 
         def live_rows():
-            self.a_box = F.grid_box(a, "a (input)", "320px")
-            self.delta_box = F.grid_box(delta, "δ (next)", "320px")
-            self.size_box = F.int_box(size, "size")
-            self.stride_box = F.int_box(stride, "stride")
+            self.a_box = F.grid_box(a, tr("a (input)"), "320px")
+            self.delta_box = F.grid_box(delta, tr("δ (next)"), "320px")
+            self.size_box = F.int_box(size, tr("size"))
+            self.stride_box = F.int_box(stride, tr("stride"))
             rows = [W.HBox([self.a_box, self.delta_box]), W.HBox([self.mode_box]), W.HBox([self.window_box, self.size_box, self.stride_box])]
             return rows, (self.a_box, self.delta_box, self.size_box, self.stride_box)
 
         super().__init__(
             frames, state, [(self.mode_box, list(MODES)), (self.window_box, self.settings)],
             static_rows=[W.HBox([self.mode_box]), W.HBox([self.window_box])], live_rows=live_rows,
-            view=lambda m, st: self._static_view(a, delta, mode, size, stride, m, st), what="pooling example",
-            works="the pooling and window choices, the step slider and ▶ (each choice has its own steps)",
-            greyed="The a, δ, size and stride boxes are",
+            view=lambda m, st: self._static_view(a, delta, mode, size, stride, m, st), what=N_("pooling example"),
+            works=N_("the pooling and window choices, the step slider and ▶ (each choice has its own steps)"),
+            greyed=N_("The a, δ, size and stride boxes are"),
         )
         self.add_class("convbp-pooling-stepper")  # lets a page (and the browser tests) find this widget
 
@@ -133,12 +134,12 @@ class PoolingStepper(F.Stepper):
         try:
             frames, state = self._compute(a, d, m, *st)
         except (ValueError, TypeError) as exc:  # a window that does not fit this input: say so in its view
-            return W.HTML(F.error_html(f"{_setting_label(*st)} does not fit this input: {exc}"))
+            return W.HTML(F.error_html(tr("{setting} does not fit this input: {error}", setting=_setting_label(*st), error=exc)))
         self.view_states[(m, st)] = state
-        boxes = W.HBox([F.grid_box(a, "a (input)", "320px", live=False), F.grid_box(d, "δ (next)", "320px", live=False),
-                        F.int_box(st[0], "size", live=False), F.int_box(st[1], "stride", live=False)],
+        boxes = W.HBox([F.grid_box(a, tr("a (input)"), "320px", live=False), F.grid_box(d, tr("δ (next)"), "320px", live=False),
+                        F.int_box(st[0], tr("size"), live=False), F.int_box(st[1], tr("stride"), live=False)],
                        layout=W.Layout(flex_flow="row wrap"))
-        return W.VBox([boxes, F.Steps(frames, f"{MODES[m]} example")])
+        return W.VBox([boxes, F.Steps(frames, tr("{mode} example", mode=tr(MODES[m])))])
 
     @staticmethod
     def _delta_for(a, delta, mode, setting, m, st) -> np.ndarray:
@@ -182,8 +183,9 @@ class PoolingStepper(F.Stepper):
             caption = MODE[mode].forward_caption(zname, values, z[uv])
             out = {ij: F.LATER for n, ij in enumerate(steps) if n > k}
             out[uv] = F.TARGET
-            tables = [F.table(a, "a", "a<sup>(l−1)</sup>, the input", styles=styles), F.table(z, "z", f"z, after {MODES[mode]}", styles=out)]
-            frames.append(F.frame(f"Forward · window {k + 1} of {len(steps)}", tables, caption))
+            tables = [F.table(a, "a", tr("a<sup>(l−1)</sup>, the input"), styles=styles),
+                      F.table(z, "z", tr("z, after {mode}", mode=tr(MODES[mode])), styles=out)]
+            frames.append(F.frame(tr("Forward · window {k} of {n}", k=k + 1, n=len(steps)), tables, caption))
         return frames
 
     def _backward(self, a, delta, mode, steps, windows, routes, back) -> list[str]:
@@ -199,27 +201,27 @@ class PoolingStepper(F.Stepper):
             caption = MODE[mode].backward_caption(dname, delta[uv], gets, share[gets[0]], a)
             added = [ij for ij in gets if before[ij] != 0]
             if added:
-                caption += " Windows overlap, so residuals add up: " + "; ".join(
+                caption += tr(" Windows overlap, so residuals add up: ") + "; ".join(
                     f"a{F.sub(i + 1, j + 1)}: {F.fmt(before[i, j])} + {F.paren(share[i, j])} = <b>{F.fmt(after[i, j])}</b>" for i, j in added
                 )
             tables = [
-                F.table(a, "a", "a<sup>(l−1)</sup>, the input", styles={ij: F.WINDOW for ij in F.cells(win)}),
-                F.table(delta, "delta", "δ<sup>(l)</sup>, the next layer's residual", styles={uv: F.TARGET}),
-                F.table(after, "grad", "∂J/∂a<sup>(l−1)</sup> so far", styles={ij: F.TARGET for ij in gets}),
+                F.table(a, "a", tr("a<sup>(l−1)</sup>, the input"), styles={ij: F.WINDOW for ij in F.cells(win)}),
+                F.table(delta, "delta", tr("δ<sup>(l)</sup>, the next layer's residual"), styles={uv: F.TARGET}),
+                F.table(after, "grad", tr("∂J/∂a<sup>(l−1)</sup> so far"), styles={ij: F.TARGET for ij in gets}),
             ]
-            frames.append(F.frame(f"Backward · residual {k + 1} of {len(steps)}", tables, caption))
+            frames.append(F.frame(tr("Backward · residual {k} of {n}", k=k + 1, n=len(steps)), tables, caption))
             before = after
         return frames
 
     def _final(self, a, delta, grad, mode, size, stride) -> str:
-        caption = (
-            f"Every residual went back to {MODE[mode].goes_to}. This is ∂J/∂a<sup>(l−1)</sup>; the residual of the layer before is "
-            f"δ<sup>(l−1)</sup> = ∂J/∂a<sup>(l−1)</sup> ⊙ σ′(z<sup>(l−1)</sup>)."
+        caption = tr(
+            "Every residual went back to {how}. This is ∂J/∂a<sup>(l−1)</sup>; the residual of the layer before is "
+            "δ<sup>(l−1)</sup> = ∂J/∂a<sup>(l−1)</sup> ⊙ σ′(z<sup>(l−1)</sup>).", how=tr(MODE[mode].goes_to),
         )
         if stride < size:
-            caption += f" (Stride {stride} &lt; size {size}: windows overlap, as in AlexNet's 3×3 stride-2 pooling.)"
-        tables = [F.table(a, "a", "a<sup>(l−1)</sup>, the input"), F.table(delta, "delta", "δ<sup>(l)</sup>"), F.table(grad, "grad", "∂J/∂a<sup>(l−1)</sup>")]
-        return F.frame("Result", tables, caption)
+            caption += tr(" (Stride {stride} &lt; size {size}: windows overlap, as in AlexNet's 3×3 stride-2 pooling.)", stride=stride, size=size)
+        tables = [F.table(a, "a", tr("a<sup>(l−1)</sup>, the input")), F.table(delta, "delta", "δ<sup>(l)</sup>"), F.table(grad, "grad", "∂J/∂a<sup>(l−1)</sup>")]
+        return F.frame(tr("Result"), tables, caption)
 
     # -- editing (live kernel only) --------------------------------------------------------------
     def _on_edit(self, change) -> None:
