@@ -7,6 +7,9 @@
   fixes that tests/book/test_accessibility.py checks.
 - Keeps cell outputs out of the translation catalogues: they are made by the code
   (which has its own language setting), not written, and change whenever it runs.
+- Lets ``{glue:text}`` work inside translated text: Sphinx parses a translation as a new
+  document that lacks the notebook's glue data, so there a role asks for its own page's
+  value through MyST-NB's cross-page route (``page::key``), resolved after all pages are read.
 - Drops repeated ``<script>`` tags: sphinx-thebe registers its inline config twice
   under Jupyter Book, and the second ``const THEBE_JS_URL`` is a SyntaxError on
   every page.
@@ -42,6 +45,23 @@ class OutputsAreNotProse(SphinxTransform):
                     text["translatable"] = False
 
 
+def _glue_from_own_page_in_translations() -> None:
+    from myst_nb.ext.glue.roles import PasteTextRole
+
+    if getattr(PasteTextRole, "_convbp_patched", False):
+        return
+    run = PasteTextRole.run
+
+    def run_anywhere(self):
+        env = getattr(self.document.settings, "env", None)
+        if env is not None and "nb_renderer" not in self.document and "::" not in self.text:
+            self.text = f"/{env.doc2path(env.docname, base=False)}::{self.text}"
+        return run(self)
+
+    PasteTextRole.run = run_anywhere
+    PasteTextRole._convbp_patched = True
+
+
 def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     seen: set[tuple[Any, ...]] = set()
     unique = []
@@ -61,5 +81,6 @@ def setup(app) -> dict[str, Any]:
     app.add_js_file("book-setup.js", priority=SETUP_JS_PRIORITY)
     app.add_css_file("book.css")  # wide maths scroll with a visible cue; contrast fixes
     app.add_transform(OutputsAreNotProse)
+    _glue_from_own_page_in_translations()
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
