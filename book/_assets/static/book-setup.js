@@ -52,7 +52,24 @@
 // fix says which axe-core rule it answers. Widget names are set elsewhere, not here.
 (function () {
   "use strict";
-  var MODE_NAMES = { light: "light", dark: "dark", auto: "system setting" };
+  // The names say what they name in the page's language (<html lang>, from Sphinx's
+  // `language`: "en" or "zh-CN", the two editions).
+  var WORDS = {
+    en: {
+      modes: { light: "light", dark: "dark", auto: "system setting" },
+      mode: function (m) { return "Color mode: " + m + " (press to change)"; },
+      sections: function (t) { return "Sections of " + t; },
+      chapter: "this chapter",
+    },
+    zh: {
+      modes: { light: "浅色", dark: "深色", auto: "跟随系统设置" },
+      mode: function (m) { return "颜色模式：" + m + "（按下切换）"; },
+      sections: function (t) { return t + "的各节"; },
+      chapter: "本章",
+    },
+  };
+  var say = WORDS[(document.documentElement.lang || "en").split("-")[0]] || WORDS.en;
+  var MODE_NAMES = say.modes;
 
   function colourModeButtons() {
     // label-content-name-mismatch: the button is labelled "Color mode" but contains three
@@ -63,7 +80,7 @@
       button.querySelectorAll("i, svg").forEach(function (icon) {
         icon.setAttribute("aria-hidden", "true");
       });
-      button.setAttribute("aria-label", "Color mode: " + (MODE_NAMES[mode] || mode) + " (press to change)");
+      button.setAttribute("aria-label", say.mode(MODE_NAMES[mode] || mode));
     });
   }
 
@@ -87,8 +104,8 @@
     document.querySelectorAll(".bd-sidenav details > summary").forEach(function (summary) {
       if (summary.hasAttribute("aria-label")) return;
       var link = summary.parentElement.parentElement.querySelector(":scope > a");
-      var title = link ? link.textContent.trim() : "this chapter";
-      summary.setAttribute("aria-label", "Sections of " + title);
+      var title = link ? link.textContent.trim() : say.chapter;
+      summary.setAttribute("aria-label", say.sections(title));
     });
   }
 
