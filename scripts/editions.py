@@ -106,7 +106,10 @@ def build(folder: str) -> None:
     env = {**os.environ, "CONVBP_STATIC_BOOK": "1", "CONVBP_LANG": language}
     jb = Path(sys.executable).with_name("jupyter-book")
     command = [str(jb), "build", str(ROOT), "--config", str(config_path), "--toc", str(toc_path),
-               "--path-output", str(BUILD / folder), "--warningiserror", "--keep-going"]
+               "--path-output", str(BUILD / folder), "--warningiserror", "--keep-going",
+               # Write every page (reading only the changed ones): with nothing to write, Sphinx
+               # stops before it copies html_static_path, and a changed book.css would not ship.
+               "--all"]
     print(f"[{folder}] CONVBP_LANG={language} " + " ".join(command[1:]), flush=True)
     subprocess.run(command, cwd=ROOT, env=env, check=True)
     # Side by side under _build/html/: hard links, so this costs neither time nor space.
