@@ -40,7 +40,12 @@ from convbp_book import EDITIONS  # noqa: E402  (the one table of editions)
 
 # What an edition's edition.yml may change in _config.yml (paths of nested keys); anything
 # else must be the same in every edition.
-EDITION_KEYS = {("title",), ("html", "extra_footer"), ("sphinx", "config", "language")}
+EDITION_KEYS = {
+    ("title",),
+    ("html", "extra_footer"),
+    ("sphinx", "config", "language"),
+    ("sphinx", "config", "html_theme_options", "search_bar_text"),  # a theme option, not a message
+}
 
 
 def language_of(folder: str) -> str:

@@ -13,6 +13,10 @@
 - Fails a translated edition's strict build on any text its catalogue does not translate
   (a new or changed English paragraph, a fuzzy entry), instead of showing English
   silently; ``CONVBP_DRAFT_TRANSLATION=1`` makes that a note, for previews.
+- The theme's own words in a translated edition: Sphinx and pydata-sphinx-theme already read
+  ``locale/<language>/LC_MESSAGES/sphinx.po`` before their own catalogues; sphinx-book-theme
+  reads only its own, so ``booktheme.po`` there is added as its fallback
+  (``_theme_translations``) for the strings its catalogue lacks.
 - The two editions (English and Chinese, built side by side under ``_build/html/``
   by ``make book``): a link on every page to the same page in the other edition.
 - Drops repeated ``<script>`` tags: sphinx-thebe registers its inline config twice
@@ -142,6 +146,19 @@ def _gettext_sees_figures(app) -> None:
     ]
 
 
+def _theme_translations(app) -> None:
+    if app.config.language in (None, "", "en"):
+        return
+    from sphinx.locale import init
+    from sphinx.util.i18n import CatalogRepository
+
+    repo = CatalogRepository(app.srcdir, app.config.locale_dirs, app.config.language, app.config.source_encoding)
+    for catalog in repo.catalogs:
+        if catalog.domain == "booktheme" and catalog.is_outdated():
+            catalog.write_mo(app.config.language)
+    init([str(Path(app.srcdir, d)) for d in app.config.locale_dirs], app.config.language, "booktheme")
+
+
 def _language_switch(app, pagename, templatename, context, doctree) -> None:
     """Tell the template language-switch.html where this page is in the other edition.
 
@@ -192,6 +209,7 @@ def setup(app) -> dict[str, Any]:
     app.add_transform(EveryMessageIsTranslated)
     app.connect("config-inited", _templates)
     app.connect("builder-inited", _gettext_sees_figures)
+    app.connect("builder-inited", _theme_translations)
     app.connect("html-page-context", _language_switch)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

@@ -285,3 +285,30 @@ def test_the_switch_is_visible_and_works_from_the_keyboard(browser, book_url, ed
         finally:
             context.close()
         assert outside == []
+
+
+# The theme's controls whose names its catalogues or book-setup.js put in Chinese.
+THEME_CONTROLS = [
+    ".theme-switch-button", ".primary-toggle", ".secondary-toggle", "nav.bd-docs-nav",
+    ".dropdown-launch-buttons .dropdown-toggle", ".search-button-field", "a.convbp-language-switch",
+]
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.browser
+def test_the_chinese_theme_names_its_controls_in_chinese(browser, site_url):
+    context = browser.new_context()
+    block_outside(context)
+    try:
+        page = context.new_page()
+        page.goto(site_url + "zh/book/03_1_pooling_residual.html", wait_until="load")
+        page.wait_for_timeout(500)
+        names = {
+            selector: page.locator(selector).first.evaluate(
+                "e => [e.getAttribute('aria-label'), e.getAttribute('title'), e.innerText].filter(Boolean).join(' | ')")
+            for selector in THEME_CONTROLS
+        }
+    finally:
+        context.close()
+    english = {s: n for s, n in names.items() if not HAN.search(n)}
+    assert english == {}, f"theme controls named in English on a Chinese page: {english}"

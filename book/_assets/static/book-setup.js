@@ -66,6 +66,13 @@
       mode: function (m) { return "颜色模式：" + m + "（按下切换）"; },
       sections: function (t) { return t + "的各节"; },
       chapter: "本章",
+      theme: {
+        ".primary-toggle": "显示或隐藏全书目录",
+        ".secondary-toggle": "显示或隐藏本页目录",
+        "nav.bd-docs-nav[aria-label='Main']": "全书目录",
+        "nav[aria-label='Page']": "本页",
+        ".dropdown-launch-buttons .dropdown-toggle": "启动交互式内容",
+      },
     },
   };
   var say = WORDS[(document.documentElement.lang || "en").split("-")[0]] || WORDS.en;
@@ -117,7 +124,21 @@
     });
   }
 
+  function themeWords() {
+    // The theme's words that no catalogue reaches (written into its templates, not passed
+    // through gettext): said in the page's language where the edition is not English.
+    if (!say.theme) return;
+    Object.keys(say.theme).forEach(function (selector) {
+      document.querySelectorAll(selector).forEach(function (el) {
+        var words = say.theme[selector];
+        if (el.hasAttribute("title")) el.setAttribute("title", words);
+        if (el.hasAttribute("aria-label") || el.tagName === "NAV") el.setAttribute("aria-label", words);
+      });
+    });
+  }
+
   function fixAll() {
+    themeWords();
     colourModeButtons();
     searchButtons();
     tocToggles();
