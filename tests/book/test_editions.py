@@ -312,3 +312,15 @@ def test_the_chinese_theme_names_its_controls_in_chinese(browser, site_url):
         context.close()
     english = {s: n for s, n in names.items() if not HAN.search(n)}
     assert english == {}, f"theme controls named in English on a Chinese page: {english}"
+
+
+@pytest.mark.parametrize("path", [doc + ".html" for doc in toc_files() if (ROOT / (doc + ".ipynb")).exists()])
+def test_launch_buttons_open_the_same_notebook_from_either_edition(whole_book, path):
+    """Binder and the download button serve the one notebook both editions are built from."""
+    def launch_links(page: Path) -> list[str]:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        return [a["href"] for a in soup.select(".dropdown-launch-buttons a[href]")]
+
+    en, zh = launch_links(edition_html("en") / path), launch_links(edition_html("zh") / path)
+    assert any("mybinder.org/v2/gh/" in h and path.replace(".html", ".ipynb") in h for h in en), en
+    assert zh == en
