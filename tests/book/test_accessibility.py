@@ -323,7 +323,7 @@ def keyboard_page(browser, book_url):
 # What book-setup.js's colour-mode label says for each mode, per edition.
 MODE_WORDS = {
     "en": {"light": "light", "dark": "dark", "auto": "system setting"},
-    "zh_CN": {"light": "浅色", "dark": "深色", "auto": "跟随系统设置"},
+    "zh_CN": {"light": "亮色", "dark": "暗色", "auto": "跟随系统设置"},
 }
 
 

@@ -62,7 +62,7 @@
       chapter: "this chapter",
     },
     zh: {
-      modes: { light: "浅色", dark: "深色", auto: "跟随系统设置" },
+      modes: { light: "亮色", dark: "暗色", auto: "跟随系统设置" },  // the icons' titles (axe: name = text)
       mode: function (m) { return "颜色模式：" + m + "（按下切换）"; },
       sections: function (t) { return t + "的各节"; },
       chapter: "本章",
