@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,8 +14,40 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "_build"
-HTML = BUILD / "html"
+HTML = BUILD / "html"  # both editions side by side (en/, zh/) and the language chooser index.html
 STAMP = BUILD / ".book-built"  # touched by `make book` after a successful build
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from convbp_book import EDITIONS as _EDITIONS  # noqa: E402  (the one table of the book's editions)
+
+# folder under _build/html/ -> the Sphinx language (and CONVBP_LANG) it is built with
+EDITIONS = {e["folder"]: language for language, e in _EDITIONS.items()}
+LOCALE = ROOT / "locale"
+
+
+def edition_html(folder: str) -> Path:
+    """_build/html/<folder>: one edition's pages."""
+    return HTML / folder
+
+
+def execution_cache(folder: str) -> Path:
+    """One edition's jupyter-cache (outputs differ by language, so each edition has its own)."""
+    return BUILD / folder / "_build" / ".jupyter_cache"
+
+
+@contextmanager
+def package_language(language: str):
+    """The package's language setting (CONVBP_LANG) while Python makes what a test expects,
+    so that it says what the edition's executed notebooks said."""
+    old = os.environ.get("CONVBP_LANG")
+    os.environ["CONVBP_LANG"] = language
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["CONVBP_LANG"]
+        else:
+            os.environ["CONVBP_LANG"] = old
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -81,15 +114,18 @@ def toc_source(doc: str) -> Path:
 
 def book_sources() -> list[Path]:
     roots = [ROOT / "book", ROOT / "src" / "convbp"]
-    files = [ROOT / name for name in ("_config.yml", "_toc.yml", "requirements.txt")]
+    roots.append(LOCALE)  # the translations and the Chinese edition's settings
+    files = [ROOT / name for name in ("_config.yml", "_toc.yml", "requirements.txt", "scripts/editions.py")]
     for root in roots:
-        files += [p for p in root.rglob("*") if p.is_file() and not SKIP_PARTS & set(p.parts)]
+        files += [p for p in root.rglob("*") if p.is_file() and not SKIP_PARTS & set(p.parts)
+                  and p.suffix != ".mo"]  # Sphinx compiles .mo from .po while it builds
     return files
 
 
 def stale_sources() -> list[Path]:
     """Sources newer than the last successful build (all of them if there is none)."""
-    if not STAMP.exists() or not (HTML / "index.html").exists():
+    pages = [HTML / "index.html"] + [edition_html(f) / "index.html" for f in EDITIONS]
+    if not STAMP.exists() or not all(p.exists() for p in pages):
         return book_sources()
     built = STAMP.stat().st_mtime
     return [p for p in book_sources() if p.stat().st_mtime > built]

@@ -8,7 +8,8 @@ The theme's buttons, the exercises' solution toggles and the launch menu must wo
 the keyboard alone.
 
 The tests enumerate the pages from _toc.yml and the images from the HTML, so pages and
-figures added later are checked without editing this file.
+figures added later are checked without editing this file. Every test that opens the
+book runs on both editions (conftest.py parametrizes `built_book` and `book_url`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
-from _book import HTML, ROOT, block_outside, chromium, toc_files, wait_for
+from _book import ROOT, block_outside, chromium, toc_files, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +47,13 @@ FILE_LIKE = re.compile(
     re.IGNORECASE,
 )
 MIN_ALT_WORDS = 3  # "Heat map" alone does not say what it shows
+# Chinese is written without spaces: count two characters as a word ("热图" is one).
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def alt_words(alt: str) -> int:
+    cjk = len(CJK.findall(alt))
+    return len(CJK.sub(" ", alt).split()) + cjk // 2
 
 
 @pytest.fixture(scope="session")
@@ -150,7 +158,7 @@ def alt_problem(alt: str | None) -> str | None:
         return "no alt text"
     if FILE_LIKE.search(alt):
         return f"alt text is a file name, path or hash: {alt!r}"
-    if len(alt.split()) < MIN_ALT_WORDS:
+    if alt_words(alt) < MIN_ALT_WORDS:
         return f"alt text too short to say what the image shows: {alt!r}"
     return None
 
@@ -163,6 +171,8 @@ def test_alt_problem_catches_file_names():
     assert alt_problem("Heat map")
     assert alt_problem("Heat maps: the 4×4 feature map and its 2×2 max pooling") is None
     assert alt_problem("the gradient ∂J/∂a, zero except at the maxima") is None
+    assert alt_problem("热图") and alt_problem("特征图")
+    assert alt_problem("热图：4×4 特征图及其 2×2 最大池化") is None
 
 
 def test_every_image_in_the_html_is_described(built_book):
@@ -310,7 +320,14 @@ def keyboard_page(browser, book_url):
     assert outside == []
 
 
-def test_colour_mode_switch_works_from_the_keyboard(keyboard_page):
+# What book-setup.js's colour-mode label says for each mode, per edition.
+MODE_WORDS = {
+    "en": {"light": "light", "dark": "dark", "auto": "system setting"},
+    "zh_CN": {"light": "亮色", "dark": "暗色", "auto": "跟随系统设置"},
+}
+
+
+def test_colour_mode_switch_works_from_the_keyboard(keyboard_page, edition):
     page = keyboard_page
     tab_to(page, ".theme-switch-button")
     before = page.evaluate("document.documentElement.dataset.mode")
@@ -318,7 +335,7 @@ def test_colour_mode_switch_works_from_the_keyboard(keyboard_page):
     wait_for(lambda: _assert_changed(page, "document.documentElement.dataset.mode", before))
     mode = page.evaluate("document.documentElement.dataset.mode")
     label = page.locator(".theme-switch-button").first.get_attribute("aria-label") or ""
-    assert {"auto": "system setting"}.get(mode, mode) in label, "the switch's name says the mode it is in"
+    assert MODE_WORDS[edition.language][mode] in label, "the switch's name says the mode it is in"
 
 
 def _assert_changed(page, expression: str, before) -> None:

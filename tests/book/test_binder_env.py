@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from _book import ROOT, toc_files, toc_source
+from _book import ROOT, execution_cache, toc_files, toc_source
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from binder_python import interpreter, python_version  # noqa: E402
@@ -57,7 +57,8 @@ print("REPORT" + json.dumps(report))
 def clean_env() -> dict[str, str]:
     """The environment minus anything that would let the fresh venv see the dev venv."""
     env = {k: v for k, v in os.environ.items()
-           if k not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "JUPYTER_PATH", "PYTHONSTARTUP"}}
+           if k not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "JUPYTER_PATH", "PYTHONSTARTUP",
+                         "CONVBP_LANG"}}  # Binder runs the notebooks in English
     return env
 
 
@@ -155,8 +156,11 @@ def visible_outputs(nb) -> list[list[tuple[str, str]]]:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_outputs_are_the_same_in_the_book_and_in_a_fresh_run(built_book, executed_dir, notebook):
-    """Two independent runs, the book's build and the fresh environment's, print the same numbers."""
+def test_outputs_are_the_same_in_the_book_and_in_a_fresh_run(whole_book, executed_dir, notebook):
+    """Two independent runs, the book's build and the fresh environment's, print the same numbers.
+
+    The fresh run is Binder's, in English (CONVBP_LANG unset), so it is compared with the
+    English edition; test_editions.py compares the Chinese edition's numbers with these."""
     import nbformat
     from jupyter_cache import get_cache
 
@@ -164,7 +168,7 @@ def test_outputs_are_the_same_in_the_book_and_in_a_fresh_run(built_book, execute
     if not fresh_path.exists():
         pytest.fail(f"{notebook} did not run in the fresh environment (see the test above)")
     source = nbformat.read(ROOT / notebook, as_version=4)
-    _, built = get_cache(str(ROOT / "_build" / ".jupyter_cache")).merge_match_into_notebook(source)
+    _, built = get_cache(str(execution_cache("en"))).merge_match_into_notebook(source)
     fresh = nbformat.read(fresh_path, as_version=4)
     assert visible_outputs(fresh) == visible_outputs(built), (
         f"{notebook}: outputs differ between two runs; seed every random number generator"

@@ -52,7 +52,31 @@
 // fix says which axe-core rule it answers. Widget names are set elsewhere, not here.
 (function () {
   "use strict";
-  var MODE_NAMES = { light: "light", dark: "dark", auto: "system setting" };
+  // The names say what they name in the page's language (<html lang>, from Sphinx's
+  // `language`: "en" or "zh-CN", the two editions).
+  var WORDS = {
+    en: {
+      modes: { light: "light", dark: "dark", auto: "system setting" },
+      mode: function (m) { return "Color mode: " + m + " (press to change)"; },
+      sections: function (t) { return "Sections of " + t; },
+      chapter: "this chapter",
+    },
+    zh: {
+      modes: { light: "亮色", dark: "暗色", auto: "跟随系统设置" },  // the icons' titles (axe: name = text)
+      mode: function (m) { return "颜色模式：" + m + "（按下切换）"; },
+      sections: function (t) { return t + "的各节"; },
+      chapter: "本章",
+      theme: {
+        ".primary-toggle": "显示或隐藏全书目录",
+        ".secondary-toggle": "显示或隐藏本页目录",
+        "nav.bd-docs-nav[aria-label='Main']": "全书目录",
+        "nav[aria-label='Page']": "本页",
+        ".dropdown-launch-buttons .dropdown-toggle": "启动交互式内容",
+      },
+    },
+  };
+  var say = WORDS[(document.documentElement.lang || "en").split("-")[0]] || WORDS.en;
+  var MODE_NAMES = say.modes;
 
   function colourModeButtons() {
     // label-content-name-mismatch: the button is labelled "Color mode" but contains three
@@ -63,7 +87,7 @@
       button.querySelectorAll("i, svg").forEach(function (icon) {
         icon.setAttribute("aria-hidden", "true");
       });
-      button.setAttribute("aria-label", "Color mode: " + (MODE_NAMES[mode] || mode) + " (press to change)");
+      button.setAttribute("aria-label", say.mode(MODE_NAMES[mode] || mode));
     });
   }
 
@@ -87,8 +111,8 @@
     document.querySelectorAll(".bd-sidenav details > summary").forEach(function (summary) {
       if (summary.hasAttribute("aria-label")) return;
       var link = summary.parentElement.parentElement.querySelector(":scope > a");
-      var title = link ? link.textContent.trim() : "this chapter";
-      summary.setAttribute("aria-label", "Sections of " + title);
+      var title = link ? link.textContent.trim() : say.chapter;
+      summary.setAttribute("aria-label", say.sections(title));
     });
   }
 
@@ -100,7 +124,21 @@
     });
   }
 
+  function themeWords() {
+    // The theme's words that no catalogue reaches (written into its templates, not passed
+    // through gettext): said in the page's language where the edition is not English.
+    if (!say.theme) return;
+    Object.keys(say.theme).forEach(function (selector) {
+      document.querySelectorAll(selector).forEach(function (el) {
+        var words = say.theme[selector];
+        if (el.hasAttribute("title")) el.setAttribute("title", words);
+        if (el.hasAttribute("aria-label") || el.tagName === "NAV") el.setAttribute("aria-label", words);
+      });
+    });
+  }
+
   function fixAll() {
+    themeWords();
     colourModeButtons();
     searchButtons();
     tocToggles();
