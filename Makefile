@@ -60,9 +60,10 @@ book-inputs: env
 # Babel wraps lines deterministically, so a run with unchanged English text changes nothing.
 GETTEXT := _build/gettext
 translations: env
+	@# book-en first: it may start _build from scratch (see book-inputs)
+	test -d _build/en/_build/.jupyter_cache || $(MAKE) book-en
 	rm -rf $(GETTEXT)/_build/gettext
 	mkdir -p $(GETTEXT)/_build
-	test -d _build/en/_build/.jupyter_cache || $(MAKE) book-en
 	ln -sfn ../../en/_build/.jupyter_cache $(GETTEXT)/_build/.jupyter_cache
 	CONVBP_STATIC_BOOK=1 CONVBP_LANG=en $(BIN)/jupyter-book build . --builder custom --custom-builder gettext \
 		--path-output $(GETTEXT) --warningiserror --keep-going
