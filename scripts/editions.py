@@ -45,6 +45,9 @@ EDITION_KEYS = {
     ("html", "extra_footer"),
     ("sphinx", "config", "language"),
     ("sphinx", "config", "html_theme_options", "search_bar_text"),  # a theme option, not a message
+    # sphinx-togglebutton's label on solutions: a setting, and its own catalogue has no Chinese
+    ("sphinx", "config", "togglebutton_hint"),
+    ("sphinx", "config", "togglebutton_hint_hide"),
 }
 
 
