@@ -66,7 +66,7 @@ ZH_CN: dict[str, str] = {
     "play": "播放",
     "play the {what}'s steps": "自动播放{what}的各个步骤",
     # -- ConvStepper ----------------------------------------------------------------------------
-    " (a zero-padded)": "（a 已补 0 填充）",
+    " (a zero-padded)": "（a 已补零填充）",
     "stride": "步长",
     "stride: how far the window moves": "步长：窗口每次移动的距离",
     "stride {s}": "步长 {s}",
@@ -86,7 +86,7 @@ ZH_CN: dict[str, str] = {
     "stride {stride} and padding {padding} would make this example take {steps} steps; "
     "keep it under {most} (a smaller input, a larger stride or less padding)":
         "步长 {stride}、填充 {padding} 会使这个例子有 {steps} 步；请保持在 {most} 步以内（输入小一些、步长大一些或填充少一些）",
-    " (zero-padded)": "（补 0 填充）",
+    " (zero-padded)": "（补零填充）",
     "kernel w": "卷积核 w",
     "Forward · z term by term · {k} of {n}": "前向 · 逐项计算 z · 第 {k} 步，共 {n} 步",
     "window": "窗口",
@@ -95,8 +95,8 @@ ZH_CN: dict[str, str] = {
         "{name} = <b>{value}</b>：窗口里只有补上的 0——没有哪个输出用到这个输入",
     "Then δ<sup>(l−1)</sup> = ∂J/∂a<sup>(l−1)</sup> ⊙ σ′(z<sup>(l−1)</sup>).":
         "然后 δ<sup>(l−1)</sup> = ∂J/∂a<sup>(l−1)</sup> ⊙ σ′(z<sup>(l−1)</sup>)。",
-    "δ<sup>(l)</sup>, dilated, zero-padded": "δ<sup>(l)</sup>，按步长插 0 后再补 0 填充",
-    "δ<sup>(l)</sup> zero-padded": "δ<sup>(l)</sup>，补 0 填充",
+    "δ<sup>(l)</sup>, dilated, zero-padded": "δ<sup>(l)</sup>，按步长插零后再补零填充",
+    "δ<sup>(l)</sup> zero-padded": "δ<sup>(l)</sup>，补零填充",
     "Backward · residual by the rot180 recipe · {k} of {n}": "反向 · 按翻转 180° 的方法求残差 · 第 {k} 步，共 {n} 步",
     "∂J/∂w<sub>pq</sub> = Σ<sub>uv</sub> δ<sub>uv</sub> · {entry}: this step adds {d} = {value} times the window ({window}).":
         "∂J/∂w<sub>pq</sub> = Σ<sub>uv</sub> δ<sub>uv</sub> · {entry}：这一步加上 {d} = {value} 乘以窗口（{window}）。",
@@ -140,8 +140,8 @@ ZH_CN: dict[str, str] = {
     "Σ rot180(w) ⊙ window = 0: all {n} entries under it are added zeros": "Σ rot180(w) ⊙ 窗口 = 0：它覆盖的 {n} 个元素都是补上的 0",
     "the same terms as above": "与上面的项完全相同",
     "as above, nothing": "与上面一样，没有任何项",
-    "dilated by the stride (zeros between entries), then ": "先按步长在元素之间插 0，再",
-    "δ̃: {d} {what}zero-padded": "δ̃：{d} {what}补 0 填充",
+    "dilated by the stride (zeros between entries), then ": "先按步长在元素之间插零，再",
+    "δ̃: {d} {what}zero-padded": "δ̃：{d} {what}补零填充",
     "The window at row {row}, column {column} (dashed): {sum} — {same}, = {total}.":
         "第 {row} 行、第 {column} 列的窗口（虚线框）：{sum}——{same}，= {total}。",
     "Forward (前向): the sums it enters": "前向：它参与的求和",
@@ -283,13 +283,13 @@ ZH_CN: dict[str, str] = {
     "relative error {err:.2f}; the gradient is 4·δ:": "相对误差 {err:.2f}；梯度是 4·δ：",
     # book/03_2_conv_residual
     "step 1: rot180($w$)": "第 1 步：rot180($w$)",
-    "step 2: dilated (3×3)": "第 2 步：插 0（3×3）",
+    "step 2: dilated (3×3)": "第 2 步：插零（3×3）",
     "step 3: padded 2 / 3 (8×8)": "第 3 步：填充 2 / 3（8×8）",
     "step 4: $\\partial J/\\partial a$": "第 4 步：$\\partial J/\\partial a$",
     "relative error against finite differences: {err:.1e}": "与有限差分相比的相对误差：{err:.1e}",
     "finite differences, last row:": "有限差分，最后一行：",
     "residual of the padded input:": "填充后输入的残差：",
-    "gather (rotate, dilate, pad, correlate)": "收集（翻转、插 0、填充、互相关）",
+    "gather (rotate, dilate, pad, correlate)": "收集（翻转、插零、填充、互相关）",
     "matrix (M^T delta)": "矩阵（M^T delta）",
     "scatter (delta_uv * w onto window uv)": "散布（把 delta_uv * w 加到窗口 uv 上）",
     "{name:40} = sympy's derivatives: {same}": "{name:40} = sympy 求出的导数：{same}",

@@ -177,14 +177,15 @@ def test_every_page_links_to_its_counterpart(built_book, edition):
 
 
 def output_numbers(page: Path) -> list[list[str]]:
-    """Per code-cell output of a page, the numbers a reader sees in it (widget state excluded)."""
+    """Per code-cell output of a page, the numbers a reader sees in it (widget state excluded),
+    in sorted order: a Chinese sentence may name the same numbers in another order."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     found = []
     for output in soup.select("article div.cell_output"):
         for script in output.select("script, style"):
             script.decompose()
         text = output.get_text(" ").replace("−", "-")
-        found.append(re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", text))
+        found.append(sorted(re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", text)))
     return found
 
 
